@@ -1,0 +1,113 @@
+# NEU-DET detection protocol (see tools/dataset_converters/neu_det.py).
+#
+# Every name here starts with ``neu_`` so that this file can sit beside any
+# upstream config in a ``_base_`` list (MMEngine forbids a key in two bases);
+# ``../neu_det_yolo.py`` and ``../neu_det_mmdet.py`` map the names onto the
+# runner's keys. The same pipelines serve every detector, so rows compare.
+neu_data_root = 'data/neu_det/'
+neu_metainfo = dict(
+    classes=('crazing', 'inclusion', 'patches', 'pitted_surface',
+             'rolled-in_scale', 'scratches'),
+    palette=[(220, 20, 60), (0, 128, 255), (0, 200, 0), (255, 160, 0),
+             (160, 32, 240), (0, 220, 220)])
+neu_num_classes = 6
+neu_img_scale = (256, 256)  # width, height (NEU-DET images are 200x200)
+neu_affine_scale = 0.5
+neu_batch_size = 16
+neu_num_workers = 2
+
+neu_load = [
+    dict(type='LoadImageFromFile'),
+    dict(type='mmdet.LoadAnnotations', with_bbox=True)
+]
+neu_last_transforms = [
+    dict(type='mmyolo.YOLOv5HSVRandomAug'),
+    dict(type='mmdet.RandomFlip', prob=[0.5, 0.5],
+         direction=['horizontal', 'vertical']),
+    dict(type='mmdet.PackDetInputs',
+         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'flip',
+                    'flip_direction'))
+]
+neu_train_pipeline = [
+    *neu_load,
+    dict(type='mmyolo.Mosaic', img_scale=neu_img_scale, pad_val=114.0,
+         pre_transform=neu_load),
+    dict(type='mmyolo.YOLOv5RandomAffine',
+         max_rotate_degree=0.0,
+         max_shear_degree=0.0,
+         scaling_ratio_range=(1 - neu_affine_scale, 1 + neu_affine_scale),
+         max_aspect_ratio=100,
+         border=(-neu_img_scale[0] // 2, -neu_img_scale[1] // 2),
+         border_val=(114, 114, 114)),
+    *neu_last_transforms
+]
+# the last epochs train without mosaic (YOLOv8's close-mosaic stage)
+neu_train_pipeline_stage2 = [
+    *neu_load,
+    dict(type='mmyolo.YOLOv5KeepRatioResize', scale=neu_img_scale),
+    dict(type='mmyolo.LetterResize', scale=neu_img_scale,
+         allow_scale_up=True, pad_val=dict(img=114.0)),
+    dict(type='mmyolo.YOLOv5RandomAffine',
+         max_rotate_degree=0.0,
+         max_shear_degree=0.0,
+         scaling_ratio_range=(1 - neu_affine_scale, 1 + neu_affine_scale),
+         max_aspect_ratio=100,
+         border_val=(114, 114, 114)),
+    *neu_last_transforms
+]
+# Ground truth is loaded after the resize, so metrics compare predictions
+# (rescaled to the original image) with boxes in original coordinates.
+neu_test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='mmdet.Resize', scale=neu_img_scale, keep_ratio=True),
+    dict(type='mmdet.LoadAnnotations', with_bbox=True),
+    dict(type='mmdet.PackDetInputs',
+         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                    'scale_factor'))
+]
+neu_train_dataloader = dict(
+    batch_size=neu_batch_size,
+    num_workers=neu_num_workers,
+    persistent_workers=True,
+    pin_memory=False,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    collate_fn=dict(type='pseudo_collate'),
+    dataset=dict(
+        type='mmyolo.YOLOv5CocoDataset',
+        data_root=neu_data_root,
+        metainfo=neu_metainfo,
+        ann_file='annotations/labeled_100.json',  # 10/20/40/100 %
+        data_prefix=dict(img='images/'),
+        filter_cfg=dict(filter_empty_gt=False),
+        pipeline=neu_train_pipeline))
+neu_test_dataloader = dict(
+    batch_size=8,
+    num_workers=neu_num_workers,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    collate_fn=dict(type='pseudo_collate'),
+    dataset=dict(
+        type='mmyolo.YOLOv5CocoDataset',
+        data_root=neu_data_root,
+        metainfo=neu_metainfo,
+        ann_file='annotations/test.json',
+        data_prefix=dict(img='images/'),
+        test_mode=True,
+        pipeline=neu_test_pipeline))
+# mAP@0.5 two ways: VOC (area under the interpolated PR curve) and COCO AP50
+# (101-point). Both are printed by tools/test.py.
+neu_evaluator = [
+    dict(type='mmyolo.ClasswiseVOCMetric', metric='mAP', iou_thrs=[0.5],
+         eval_mode='area', prefix='voc'),
+    dict(type='mmdet.CocoMetric', ann_file=neu_data_root +
+         'annotations/test.json', metric='bbox', classwise=True,
+         prefix='coco')
+]
+neu_data_preprocessor = dict(
+    type='mmdet.DetDataPreprocessor',
+    mean=[0., 0., 0.],
+    std=[255., 255., 255.],
+    bgr_to_rgb=True,
+    pad_size_divisor=32,
+    pad_value=114)

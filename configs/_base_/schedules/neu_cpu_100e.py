@@ -1,0 +1,45 @@
+# The CPU schedule shared by every detector on NEU-DET: YOLOv8's recipe
+# (SGD 0.01, nesterov, linear decay to 1 %, 3 warm-up epochs, EMA of the
+# weights, mosaic off for the last 10 epochs) for 100 epochs at batch 16.
+# As in datasets/neu_det.py, names start with ``neu_`` (see there why).
+neu_max_epochs = 100
+neu_close_mosaic_epochs = 10
+neu_val_interval = 10
+neu_base_lr = 0.01
+
+neu_optim_wrapper = dict(
+    type='OptimWrapper',
+    clip_grad=dict(max_norm=10.0),
+    optimizer=dict(
+        type='SGD',
+        lr=neu_base_lr,
+        momentum=0.937,
+        weight_decay=0.0005,
+        nesterov=True,
+        batch_size_per_gpu=16),
+    constructor='mmyolo.YOLOv5OptimizerConstructor')
+neu_train_cfg = dict(
+    type='EpochBasedTrainLoop',
+    max_epochs=neu_max_epochs,
+    val_interval=neu_val_interval)
+neu_default_hooks = dict(
+    param_scheduler=dict(
+        type='mmyolo.YOLOv5ParamSchedulerHook',
+        scheduler_type='linear',
+        lr_factor=0.01,
+        max_epochs=neu_max_epochs),
+    # Reported numbers come from the last checkpoint: no best-by-test pick.
+    checkpoint=dict(
+        type='CheckpointHook',
+        interval=neu_val_interval,
+        max_keep_ckpts=2,
+        save_last=True,
+        save_best=None),
+    logger=dict(type='LoggerHook', interval=20))
+neu_ema_hook = dict(
+    type='EMAHook',
+    ema_type='mmyolo.ExpMomentumEMA',
+    momentum=0.0001,
+    update_buffers=True,
+    strict_load=False,
+    priority=49)

@@ -1,0 +1,4 @@
+# Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+from .yolov9_head import YOLOv9Head, YOLOv9HeadModule
+
+__all__ = ['YOLOv9Head', 'YOLOv9HeadModule']

@@ -1,0 +1,116 @@
+# Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+import math
+from typing import Sequence, Union
+
+import torch
+import torch.nn as nn
+from mmcv.cnn import ConvModule
+from mmdet.utils import ConfigType, OptMultiConfig
+from mmyolo.models.dense_heads import YOLOv8Head, YOLOv8HeadModule
+
+from dsym_mm.registry import MODELS
+
+
+@MODELS.register_module()
+class YOLOv9HeadModule(YOLOv8HeadModule):
+    """Layers of YOLOv9's decoupled DFL head (``DDetect``).
+
+    Per level, a regression branch (3x3 conv, grouped 3x3 conv, grouped 1x1
+    conv to ``4 * reg_max`` distribution logits, decoded by DFL into box
+    distances, paper eq. (5)) and a classification branch (two 3x3 convs and
+    a 1x1 conv to sigmoid logits, eq. (6)). The classification bias starts at
+    the prior ``log(5 / num_classes / (prior_img_size / stride) ** 2)``, the
+    adaptive bias initialisation of eq. (7).
+
+    Widths follow YOLOv9: ``reg`` = max(16, C0 / 4, 4 * reg_max) rounded up
+    to ``reg_groups``; ``cls`` = max(C0, min(2 * num_classes, 128)), where C0
+    is the first level's width.
+
+    Args:
+        reg_groups (int): groups of the last two regression convs (4: one per
+            box side).
+        prior_img_size (int): image size assumed by the classification prior.
+    """
+
+    def __init__(self,
+                 num_classes: int,
+                 in_channels: Union[int, Sequence],
+                 widen_factor: float = 1.0,
+                 num_base_priors: int = 1,
+                 featmap_strides: Sequence[int] = (8, 16, 32),
+                 reg_max: int = 16,
+                 reg_groups: int = 4,
+                 prior_img_size: int = 640,
+                 norm_cfg: ConfigType = dict(
+                     type='BN', momentum=0.03, eps=0.001),
+                 act_cfg: ConfigType = dict(type='SiLU', inplace=True),
+                 init_cfg: OptMultiConfig = None):
+        self.reg_groups = reg_groups
+        self.prior_img_size = prior_img_size
+        super().__init__(
+            num_classes,
+            in_channels,
+            widen_factor=widen_factor,
+            num_base_priors=num_base_priors,
+            featmap_strides=featmap_strides,
+            reg_max=reg_max,
+            norm_cfg=norm_cfg,
+            act_cfg=act_cfg,
+            init_cfg=init_cfg)
+
+    @property
+    def reg_channels(self) -> int:
+        width = max(16, self.in_channels[0] // 4, self.reg_max * 4)
+        return math.ceil(width / self.reg_groups) * self.reg_groups
+
+    @property
+    def cls_channels(self) -> int:
+        return max(self.in_channels[0], min(self.num_classes * 2, 128))
+
+    def _conv(self, in_c: int, out_c: int, groups: int = 1) -> ConvModule:
+        return ConvModule(
+            in_c,
+            out_c,
+            3,
+            padding=1,
+            groups=groups,
+            norm_cfg=self.norm_cfg,
+            act_cfg=self.act_cfg)
+
+    def _init_layers(self):
+        reg_c, cls_c, g = self.reg_channels, self.cls_channels, self.reg_groups
+        self.reg_preds = nn.ModuleList(
+            nn.Sequential(
+                self._conv(in_c, reg_c), self._conv(reg_c, reg_c, groups=g),
+                nn.Conv2d(reg_c, 4 * self.reg_max, 1, groups=g))
+            for in_c in self.in_channels)
+        self.cls_preds = nn.ModuleList(
+            nn.Sequential(
+                self._conv(in_c, cls_c), self._conv(cls_c, cls_c),
+                nn.Conv2d(cls_c, self.num_classes, 1))
+            for in_c in self.in_channels)
+        self.register_buffer(
+            'proj',
+            torch.arange(self.reg_max, dtype=torch.float),
+            persistent=False)
+
+    def init_weights(self):
+        super(YOLOv8HeadModule, self).init_weights()
+        for reg_pred, cls_pred, stride in zip(self.reg_preds, self.cls_preds,
+                                              self.featmap_strides):
+            reg_pred[-1].bias.data.fill_(1.0)
+            cls_pred[-1].bias.data.fill_(
+                math.log(5 / self.num_classes /
+                         (self.prior_img_size / stride)**2))
+
+
+@MODELS.register_module()
+class YOLOv9Head(YOLOv8Head):
+    """YOLOv9's DFL head: :class:`YOLOv9HeadModule` layers with MMYOLO's
+    YOLOv8 losses and decoding (task-aligned assignment, BCE classification,
+    CIoU and distribution focal loss).
+
+    Ground truth may come packed (``yolov5_collate``) or as a list of
+    ``DetDataSample`` (MMDet's ``pseudo_collate``, as under
+    ``SemiBaseDetector``).
+    """

@@ -1,0 +1,106 @@
+# Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+"""Test a checkpoint and print mAP@0.5, with MMDetection's ``tools/test.py``
+flags.
+
+    python tools/test.py CONFIG CHECKPOINT [--show-dir DIR] [--out FILE]
+
+Two mAP@0.5 numbers are printed, because papers mix them up:
+* ``VOC``: area under the interpolated precision-recall curve (VOC2010+
+  "area" mode, legacy +1 pixel box sizes), with the AP of every class;
+* ``COCO AP50``: pycocotools' 101-point interpolated AP at IoU 0.5.
+"""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.config import DictAction
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+from dsym_mm.apis import check_checkpoint_matches, load_config
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Test a detector')
+    parser.add_argument('config', help='config file')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='where the metrics are saved')
+    parser.add_argument('--out', help='dump the predictions to a .pkl file')
+    parser.add_argument('--show', action='store_true', help='show results')
+    parser.add_argument('--show-dir', help='save drawn predictions here')
+    parser.add_argument('--wait-time', type=float, default=2)
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, key=value (key="[a,b]" for lists)')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def enable_visualization(cfg, args) -> None:
+    hooks = cfg.default_hooks
+    if 'visualization' not in hooks:
+        raise KeyError('--show/--show-dir need default_hooks.visualization')
+    hooks.visualization.draw = True
+    hooks.visualization.show = args.show
+    hooks.visualization.wait_time = args.wait_time
+    if args.show_dir:
+        hooks.visualization.test_out_dir = args.show_dir
+
+
+def format_summary(metrics: dict) -> str:
+    """The mAP@0.5 lines and the per-class table of ``tools/test.py``."""
+    lines = []
+    voc = metrics.get('voc/AP50')
+    coco = metrics.get('coco/bbox_mAP_50')
+    if voc is not None:
+        lines.append(f'mAP@0.5 (VOC area, per-class mean): {100 * voc:.1f}')
+    if coco is not None:
+        lines.append(f'mAP@0.5 (COCO AP50, 101-point):     {100 * coco:.1f}')
+    per_class = {
+        k[len('voc/AP50_'):]: v
+        for k, v in metrics.items() if k.startswith('voc/AP50_')
+    }
+    if per_class:
+        lines.append('per-class AP@0.5 (VOC area):')
+        width = max(len(c) for c in per_class)
+        lines += [f'  {c:<{width}}  {100 * v:5.1f}'
+                  for c, v in per_class.items()]
+    return '\n'.join(lines)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    work_dir = args.work_dir
+    if work_dir is None:
+        work_dir = osp.join('./work_dirs',
+                            osp.splitext(osp.basename(args.config))[0])
+    cfg = load_config(args.config, args.cfg_options, work_dir, args.launcher)
+    cfg.load_from = args.checkpoint
+    if args.show or args.show_dir:
+        enable_visualization(cfg, args)
+    if args.out is not None:
+        if not args.out.endswith(('.pkl', '.pickle')):
+            raise ValueError('--out must be a .pkl or .pickle file')
+        cfg.test_evaluator = list(cfg.test_evaluator) if isinstance(
+            cfg.test_evaluator, (list, tuple)) else [cfg.test_evaluator]
+        cfg.test_evaluator.append(
+            dict(type='DumpDetResults', out_file_path=args.out))
+
+    runner = (Runner.from_cfg(cfg)
+              if 'runner_type' not in cfg else RUNNERS.build(cfg))
+    check_checkpoint_matches(runner.model, args.checkpoint)
+    metrics = runner.test()
+    print(format_summary(metrics), flush=True)
+    return metrics
+
+
+if __name__ == '__main__':
+    main()
