@@ -5,10 +5,10 @@ Importing the package (``custom_imports=dict(imports=['dsym_mm'])``)
 registers its modules in MMYOLO's registries and allow-lists MMEngine's
 checkpoint types for ``torch.load(weights_only=True)``.
 """
-from .utils import register_checkpoint_safe_globals
+from .utils import enable_safe_checkpoint_loading
 from .version import __version__
 
-register_checkpoint_safe_globals()
+enable_safe_checkpoint_loading()
 
 from . import datasets, evaluation, models  # noqa: E402,F401
 

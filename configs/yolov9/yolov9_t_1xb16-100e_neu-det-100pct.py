@@ -10,18 +10,14 @@ model = dict(
         _delete_=True,
         type='YOLOv9Backbone',
         deepen_factor=deepen_factor,
-        widen_factor=widen_factor,
-        norm_cfg=_base_.norm_cfg,
-        act_cfg=dict(type='SiLU', inplace=True)),
+        widen_factor=widen_factor),
     neck=dict(
         _delete_=True,
         type='YOLOv9PAFPN',
         in_channels=channels,
         out_channels=channels,
         deepen_factor=deepen_factor,
-        widen_factor=widen_factor,
-        norm_cfg=_base_.norm_cfg,
-        act_cfg=dict(type='SiLU', inplace=True)),
+        widen_factor=widen_factor),
     bbox_head=dict(
         type='YOLOv9Head',
         head_module=dict(

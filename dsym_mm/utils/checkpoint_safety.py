@@ -4,11 +4,20 @@
 Since torch 2.6, ``torch.load`` only unpickles allow-listed types. MMEngine
 0.10 calls it without ``weights_only``, so resuming from its own checkpoint
 fails (``Unsupported global: ...HistoryBuffer``). Instead of switching the
-safety off (``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``), the few plain-data types
-that MMEngine puts in a checkpoint (the message hub's ``HistoryBuffer`` and
-the numpy arrays, scalars and dtypes inside it) are added to torch's
-allow-list. Arbitrary code objects stay refused.
+safety off (``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``) two things are done:
+
+* the plain-data types MMEngine puts in a checkpoint (the message hub's
+  ``HistoryBuffer`` and the numpy arrays, scalars and dtypes in it) join
+  torch's allow-list;
+* ``HistoryBuffer`` is pickled without its ``statistics_methods`` entry.
+  MMEngine's ``__getstate__`` stores the class-level statistics functions
+  there, which pickle as ``getattr(HistoryBuffer, 'min')``; allowing
+  ``getattr`` would let a checkpoint reach any attribute. The entry is
+  redundant: ``__setstate__`` re-registers the defaults and the table is a
+  class attribute that custom methods register into at import.
 """
+import copyreg
+
 import numpy as np
 import torch
 
@@ -26,17 +35,25 @@ def _numpy_globals() -> list:
 
 
 def checkpoint_safe_globals() -> list:
-    """The types allow-listed by :func:`register_checkpoint_safe_globals`."""
+    """The types allow-listed by :func:`enable_safe_checkpoint_loading`."""
     from mmengine.logging import HistoryBuffer
     return [HistoryBuffer] + _numpy_globals()
 
 
-def register_checkpoint_safe_globals() -> bool:
-    """Add MMEngine's checkpoint types to torch's ``weights_only`` allow-list.
+def _reduce_history_buffer(buffer):
+    state = dict(buffer.__dict__)
+    state.pop('statistics_methods', None)
+    return copyreg.__newobj__, (type(buffer), ), state
+
+
+def enable_safe_checkpoint_loading() -> bool:
+    """Make MMEngine checkpoints save and load with ``weights_only=True``.
 
     Returns False on a torch without ``add_safe_globals`` (< 2.4), where
     ``torch.load`` does not restrict types by default.
     """
+    from mmengine.logging import HistoryBuffer
+    copyreg.pickle(HistoryBuffer, _reduce_history_buffer)
     add = getattr(torch.serialization, 'add_safe_globals', None)
     if add is None:
         return False
