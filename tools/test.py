@@ -92,7 +92,7 @@ def main(argv=None):
         cfg.test_evaluator = list(cfg.test_evaluator) if isinstance(
             cfg.test_evaluator, (list, tuple)) else [cfg.test_evaluator]
         cfg.test_evaluator.append(
-            dict(type='DumpDetResults', out_file_path=args.out))
+            dict(type='mmdet.DumpDetResults', out_file_path=args.out))
 
     runner = (Runner.from_cfg(cfg)
               if 'runner_type' not in cfg else RUNNERS.build(cfg))

@@ -1,0 +1,98 @@
+# Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+"""tools/train.py and tools/test.py on a handful of real NEU-DET images."""
+import importlib.util
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import REPO
+
+pytestmark = pytest.mark.slow
+CONFIG = osp.join(REPO, 'configs', 'yolov9',
+                  'yolov9_t_1xb16-100e_neu-det-40pct.py')
+
+
+@pytest.fixture(scope='module')
+def tiny_config(neu_root, tmp_path_factory):
+    """8 training and 6 test images, batch 4, 2 epochs."""
+    tmp = tmp_path_factory.mktemp('e2e')
+    spec = importlib.util.spec_from_file_location(
+        'neu', osp.join(REPO, 'tools', 'dataset_converters', 'neu_det.py'))
+    neu = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(neu)
+    splits = tmp / 'splits'
+    splits.mkdir()
+    (splits / 'labeled_tiny.txt').write_text(''.join(
+        f'{c}_{n}\n' for c in neu.CLASSES[:4] for n in (1, 2)))
+    (splits / 'test.txt').write_text(''.join(
+        f'{c}_300\n' for c in neu.CLASSES))
+    data = tmp / 'data'
+    neu.convert(neu_root, str(data), str(splits))
+    cfg = tmp / 'tiny.py'
+    cfg.write_text(f"""
+_base_ = '{CONFIG}'
+data_root = '{data}/'
+train_dataloader = dict(
+    batch_size=4, num_workers=0, persistent_workers=False,
+    dataset=dict(data_root=data_root,
+                 ann_file='annotations/labeled_tiny.json'))
+val_dataloader = dict(
+    batch_size=2, num_workers=0, persistent_workers=False,
+    dataset=dict(data_root=data_root))
+test_dataloader = val_dataloader
+val_evaluator = [
+    dict(type='mmyolo.ClasswiseVOCMetric', metric='mAP', iou_thrs=[0.5],
+         eval_mode='area', prefix='voc'),
+    dict(type='mmdet.CocoMetric', metric='bbox', prefix='coco',
+         ann_file=data_root + 'annotations/test.json')]
+test_evaluator = val_evaluator
+train_cfg = dict(max_epochs=2, val_interval=2)
+default_hooks = dict(checkpoint=dict(interval=1), logger=dict(interval=1))
+""")
+    return str(cfg), tmp
+
+
+def run(*args):
+    env = dict(os.environ, PYTHONPATH=REPO)
+    proc = subprocess.run([sys.executable, *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc.stdout + proc.stderr
+
+
+def test_train_test_and_resume(tiny_config):
+    cfg, tmp = tiny_config
+    work = tmp / 'work'
+    out = run('tools/train.py', cfg, '--work-dir', str(work))
+    assert 'loss_dfl' in out and 'voc/AP50' in out
+    assert (work / 'epoch_2.pth').is_file()
+
+    out = run('tools/test.py', cfg, str(work / 'epoch_2.pth'), '--work-dir',
+              str(tmp / 'test'), '--out', str(tmp / 'preds.pkl'))
+    assert 'mAP@0.5 (VOC area, per-class mean):' in out
+    assert 'mAP@0.5 (COCO AP50, 101-point):' in out
+    assert 'rolled-in_scale' in out
+    assert (tmp / 'preds.pkl').is_file()
+
+    # a killed run resumes from its last checkpoint (weights_only load)
+    out = run('tools/train.py', cfg, '--work-dir', str(work), '--resume',
+              '--cfg-options', 'train_cfg.max_epochs=3')
+    assert 'resumed epoch: 2' in out
+    assert (work / 'epoch_3.pth').is_file()
+
+
+def test_test_tool_rejects_a_foreign_checkpoint(tiny_config):
+    import torch
+    cfg, tmp = tiny_config
+    bogus = tmp / 'bogus.pth'
+    torch.save({'state_dict': {'conv.weight': torch.zeros(1)}}, bogus)
+    env = dict(os.environ, PYTHONPATH=REPO)
+    proc = subprocess.run(
+        [sys.executable, 'tools/test.py', cfg, str(bogus), '--work-dir',
+         str(tmp / 't2')], cwd=REPO, env=env, capture_output=True,
+        text=True, timeout=600)
+    assert proc.returncode != 0
+    assert 'bogus.pth does not match the model' in proc.stderr

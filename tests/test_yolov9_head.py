@@ -1,0 +1,117 @@
+# Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+import math
+
+import pytest
+import torch
+from mmdet.structures import DetDataSample
+from mmengine.config import ConfigDict
+from mmengine.structures import InstanceData
+
+from dsym_mm.registry import MODELS
+
+NUM_CLASSES = 3
+
+
+def build_head():
+    return MODELS.build(
+        ConfigDict(
+            type='YOLOv9Head',
+            head_module=dict(
+                type='YOLOv9HeadModule',
+                num_classes=NUM_CLASSES,
+                in_channels=[32, 48, 64],
+                widen_factor=1.0,
+                prior_img_size=64),
+            train_cfg=dict(
+                assigner=dict(
+                    type='BatchTaskAlignedAssigner',
+                    num_classes=NUM_CLASSES,
+                    use_ciou=True,
+                    topk=10,
+                    alpha=0.5,
+                    beta=6.0,
+                    eps=1e-9)),
+            test_cfg=dict(
+                multi_label=True,
+                nms_pre=1000,
+                score_thr=0.001,
+                nms=dict(type='nms', iou_threshold=0.7),
+                max_per_img=100)))
+
+
+def feats(batch=2, size=64):
+    torch.manual_seed(0)
+    return [
+        torch.randn(batch, c, size // s, size // s, requires_grad=True)
+        for c, s in ((32, 8), (48, 16), (64, 32))
+    ]
+
+
+def samples(boxes_per_image):
+    out = []
+    for boxes in boxes_per_image:
+        s = DetDataSample(metainfo=dict(img_shape=(64, 64),
+                                        ori_shape=(64, 64),
+                                        scale_factor=(1.0, 1.0)))
+        s.gt_instances = InstanceData(
+            bboxes=torch.tensor(boxes, dtype=torch.float32).reshape(-1, 4),
+            labels=torch.arange(len(boxes)) % NUM_CLASSES)
+        out.append(s)
+    return out
+
+
+def packed(boxes_per_image):
+    rows = [[i, j % NUM_CLASSES, *b] for i, boxes in enumerate(boxes_per_image)
+            for j, b in enumerate(boxes)]
+    return dict(
+        bboxes_labels=torch.tensor(rows, dtype=torch.float32).reshape(-1, 6),
+        img_metas=[dict(img_shape=(64, 64), batch_input_shape=(64, 64))] *
+        len(boxes_per_image))
+
+
+def test_layers_follow_yolov9():
+    module = build_head().head_module
+    reg, cls = module.reg_preds[0], module.cls_preds[0]
+    assert reg[1].conv.groups == 4 and reg[2].groups == 4
+    assert reg[2].out_channels == 4 * 16
+    assert cls[0].conv.out_channels == max(32, min(2 * NUM_CLASSES, 128))
+    head = build_head()
+    head.head_module.init_weights()
+    bias = head.head_module.cls_preds[0][-1].bias
+    assert torch.allclose(
+        bias, torch.full_like(bias, math.log(5 / NUM_CLASSES / (64 / 8)**2)))
+
+
+@pytest.mark.parametrize('boxes', [
+    [[], []],
+    [[[8., 8., 40., 40.]], []],
+    [[[8., 8., 40., 40.], [30., 2., 60., 20.], [1., 40., 20., 63.]],
+     [[10., 10., 50., 30.]]],
+], ids=['empty', 'one', 'many'])
+def test_loss_both_gt_formats(boxes):
+    head = build_head()
+    x = feats()
+    losses = head.loss(x, samples(boxes))
+    for value in losses.values():
+        assert torch.isfinite(value)
+    assert losses['loss_cls'] > 0
+    if not any(boxes):
+        assert losses['loss_bbox'] == 0 and losses['loss_dfl'] == 0
+    else:
+        assert losses['loss_bbox'] > 0 and losses['loss_dfl'] > 0
+    sum(losses.values()).backward()
+    assert all(f.grad is not None for f in x)
+    # packed tensors from yolov5_collate give the same losses
+    head_packed = build_head()
+    head_packed.load_state_dict(head.state_dict())
+    packed_losses = head_packed.loss([f.detach() for f in x], packed(boxes))
+    for key, value in losses.items():
+        torch.testing.assert_close(packed_losses[key], value.detach())
+
+
+def test_predict_returns_boxes_in_image():
+    head = build_head().eval()
+    with torch.no_grad():
+        results = head.predict(feats(batch=1), samples([[]]), rescale=True)
+    assert results[0].bboxes.shape[1] == 4
+    assert (results[0].bboxes >= -1).all() and (results[0].bboxes <= 65).all()
