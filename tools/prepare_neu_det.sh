@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Convert NEU-DET to COCO JSON under data/neu_det/ (once).
+# Source, first found: $1, $NEU_DET_SRC, data/NEU-DET, ../shared/datasets/neu_det
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PY=${DSYM_VENV:-$ROOT/.venv}/bin/python
+if [ -f "$ROOT/data/neu_det/annotations/test.json" ] && [ -e "$ROOT/data/neu_det/images" ]; then
+  echo "[prepare_neu_det] data/neu_det is ready"
+  exit 0
+fi
+for src in "${1:-}" "${NEU_DET_SRC:-}" "$ROOT/data/NEU-DET" "$ROOT/../shared/datasets/neu_det"; do
+  if [ -n "$src" ] && [ -d "$src/annotations" ] && [ -d "$src/images" ]; then
+    echo "[prepare_neu_det] converting $src"
+    exec "$PY" "$ROOT/tools/dataset_converters/neu_det.py" --src "$src" --out "$ROOT/data/neu_det"
+  fi
+done
+echo "[prepare_neu_det] NEU-DET not found: put it in data/NEU-DET (images/, annotations/)" >&2
+echo "  or pass its path: bash tools/prepare_neu_det.sh /path/to/NEU-DET" >&2
+exit 1
