@@ -3,9 +3,17 @@ import pytest
 import torch
 from mmyolo.models.layers import RepVGGBlock
 
-from dsym_mm.models import (ELAN1, SPPELAN, ADown, AConv, RepNBottleneck,
-                            RepNCSP, RepNCSPELAN4, YOLOv9Backbone,
-                            YOLOv9PAFPN)
+from dsym_mm.models import (
+    ELAN1,
+    SPPELAN,
+    AConv,
+    ADown,
+    RepNBottleneck,
+    RepNCSP,
+    RepNCSPELAN4,
+    YOLOv9Backbone,
+    YOLOv9PAFPN,
+)
 from dsym_mm.registry import MODELS
 
 

@@ -51,8 +51,9 @@ def data_samples():
         dets = [d for d in DETS if d[0] == img_id]
         out.append(
             dict(img_id=img_id, ori_shape=(128, 128),
-                 gt_instances=dict(bboxes=torch.tensor(boxes, dtype=torch.float),
-                                   labels=torch.tensor(labels)),
+                 gt_instances=dict(
+                     bboxes=torch.tensor(boxes, dtype=torch.float),
+                     labels=torch.tensor(labels)),
                  ignored_instances=dict(bboxes=torch.zeros(0, 4),
                                         labels=torch.zeros(0).long()),
                  pred_instances=dict(

@@ -7,8 +7,11 @@ import shutil
 
 import pytest
 
-from dsym_mm.datasets import (AnnotationError, nested_stratified_subsets,
-                              parse_voc_xml)
+from dsym_mm.datasets import (
+    AnnotationError,
+    nested_stratified_subsets,
+    parse_voc_xml,
+)
 
 from .conftest import REPO
 

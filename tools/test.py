@@ -10,38 +10,26 @@ Two mAP@0.5 numbers are printed, because papers mix them up:
 * ``COCO AP50``: pycocotools' 101-point interpolated AP at IoU 0.5.
 """
 import argparse
-import os
-import os.path as osp
 
-from mmengine.config import DictAction
-from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
-
-from dsym_mm.apis import check_checkpoint_matches, load_config
+from dsym_mm.apis import (
+    add_runner_args,
+    build_runner,
+    check_checkpoint_matches,
+    load_config,
+    parse_runner_args,
+)
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Test a detector')
     parser.add_argument('config', help='config file')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--work-dir', help='where the metrics are saved')
+    add_runner_args(parser)
     parser.add_argument('--out', help='dump the predictions to a .pkl file')
     parser.add_argument('--show', action='store_true', help='show results')
     parser.add_argument('--show-dir', help='save drawn predictions here')
     parser.add_argument('--wait-time', type=float, default=2)
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, key=value (key="[a,b]" for lists)')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    return parse_runner_args(parser, argv)
 
 
 def enable_visualization(cfg, args) -> None:
@@ -78,11 +66,8 @@ def format_summary(metrics: dict) -> str:
 
 def main(argv=None):
     args = parse_args(argv)
-    work_dir = args.work_dir
-    if work_dir is None:
-        work_dir = osp.join('./work_dirs',
-                            osp.splitext(osp.basename(args.config))[0])
-    cfg = load_config(args.config, args.cfg_options, work_dir, args.launcher)
+    cfg = load_config(args.config, args.cfg_options, args.work_dir,
+                      args.launcher)
     cfg.load_from = args.checkpoint
     if args.show or args.show_dir:
         enable_visualization(cfg, args)
@@ -94,8 +79,7 @@ def main(argv=None):
         cfg.test_evaluator.append(
             dict(type='mmdet.DumpDetResults', out_file_path=args.out))
 
-    runner = (Runner.from_cfg(cfg)
-              if 'runner_type' not in cfg else RUNNERS.build(cfg))
+    runner = build_runner(cfg)
     check_checkpoint_matches(runner.model, args.checkpoint)
     metrics = runner.test()
     print(format_summary(metrics), flush=True)

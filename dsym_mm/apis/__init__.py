@@ -1,5 +1,13 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
-from .config_loading import load_config
-from .checkpoint_check import check_checkpoint_matches
+from .checkpoint_check import CheckpointMismatchError, check_checkpoint_matches
+from .config_loading import (
+                             add_runner_args,
+                             build_runner,
+                             load_config,
+                             parse_runner_args,
+)
 
-__all__ = ['load_config', 'check_checkpoint_matches']
+__all__ = [
+    'CheckpointMismatchError', 'add_runner_args', 'build_runner',
+    'check_checkpoint_matches', 'load_config', 'parse_runner_args'
+]

@@ -1,6 +1,10 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
-from .voc_annotations import (AnnotationError, nested_stratified_subsets,
-                              parse_voc_xml, to_coco)
+from .voc_annotations import (
+                              AnnotationError,
+                              nested_stratified_subsets,
+                              parse_voc_xml,
+                              to_coco,
+)
 
 __all__ = [
     'AnnotationError', 'nested_stratified_subsets', 'parse_voc_xml', 'to_coco'

@@ -130,7 +130,8 @@ def table(benches, args) -> str:
     for b in benches:
         tr = statistics.median(b.train_times)
         inf = statistics.median(b.infer_times)
-        rows.append(f'| {b.name} | {b.params / 1e6:.2f} | {b.gflops(flops_size):.2f} '
+        gflops = b.gflops(flops_size)
+        rows.append(f'| {b.name} | {b.params / 1e6:.2f} | {gflops:.2f} '
                     f'| {1e3 * tr:.0f} | {tr / ref_train:.2f} '
                     f'| {1e3 * inf:.1f} | {inf / ref_infer:.2f} |')
     return '\n'.join(rows)

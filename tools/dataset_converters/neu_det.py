@@ -1,7 +1,8 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
 """Convert NEU-DET (Pascal VOC XML) to COCO JSON files, one per split.
 
-    python tools/dataset_converters/neu_det.py --src data/NEU-DET --out data/neu_det
+    python tools/dataset_converters/neu_det.py \
+        --src data/NEU-DET --out data/neu_det
 
 ``--src`` holds ``images/<class>_<n>.jpg`` and ``annotations/<class>_<n>.xml``.
 The output folder gets ``annotations/<split>.json`` and ``images`` (a link to
@@ -24,10 +25,13 @@ import os.path as osp
 import sys
 from collections import Counter
 
-from dsym_mm.datasets.voc_annotations import (AnnotationError,
-                                              nested_stratified_subsets,
-                                              parse_voc_xml, to_coco,
-                                              warn_counts)
+from dsym_mm.datasets.voc_annotations import (
+    AnnotationError,
+    nested_stratified_subsets,
+    parse_voc_xml,
+    to_coco,
+    warn_counts,
+)
 
 CLASSES = ('crazing', 'inclusion', 'patches', 'pitted_surface',
            'rolled-in_scale', 'scratches')

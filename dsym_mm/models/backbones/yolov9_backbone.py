@@ -7,7 +7,8 @@ from mmyolo.models.backbones import BaseBackbone
 from mmyolo.models.utils import make_divisible, make_round
 
 from dsym_mm.registry import MODELS
-from ..layers import ELAN1, ADown, AConv, RepNCSPELAN4
+
+from ..layers import ELAN1, AConv, ADown, RepNCSPELAN4
 from ..layers.gelan_blocks import conv
 
 DOWNSAMPLES = dict(Conv=None, AConv=AConv, ADown=ADown)

@@ -7,6 +7,7 @@ from mmyolo.models.necks import BaseYOLONeck
 from mmyolo.models.utils import make_divisible, make_round
 
 from dsym_mm.registry import MODELS
+
 from ..layers import SPPELAN, AConv, RepNCSPELAN4
 
 
