@@ -4,8 +4,12 @@ import os.path as osp
 
 import pytest
 import torch
+from mmdet.structures import DetDataSample
 from mmengine.config import Config
+from mmengine.logging import MessageHub
+from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
+from mmengine.structures import InstanceData
 
 from dsym_mm.registry import MODELS
 
@@ -14,6 +18,15 @@ from .conftest import REPO
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
                          recursive=True) if '_base_' not in p)
+
+
+def sample(boxes):
+    s = DetDataSample(metainfo=dict(img_shape=(64, 64), ori_shape=(64, 64),
+                                    scale_factor=(1., 1.)))
+    s.gt_instances = InstanceData(
+        bboxes=torch.tensor(boxes).reshape(-1, 4),
+        labels=torch.zeros(len(boxes), dtype=torch.long))
+    return s
 
 
 def test_every_family_has_configs():
@@ -36,11 +49,21 @@ def test_config_builds_and_runs_forward(path):
     assert cfg.test_dataloader.dataset.ann_file == 'annotations/test.json'
     assert cfg.train_dataloader.dataset.ann_file.startswith(
         'annotations/labeled_')
-    model = MODELS.build(cfg.model).eval()
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    # one training step on two 64x64 images through the data preprocessor
+    data = dict(
+        inputs=[torch.randint(0, 255, (3, 64, 64), dtype=torch.uint8)] * 2,
+        data_samples=[sample([[4., 6., 40., 30.]]), sample([])])
+    model.train()
+    MessageHub.get_current_instance().update_info('epoch', 0)  # for TOOD
+    losses = model.train_step(
+        data, OptimWrapper(torch.optim.SGD(model.parameters(), lr=1e-3)))
+    assert all(torch.isfinite(torch.as_tensor(v)) for v in losses.values())
+    model.eval()
     with torch.no_grad():
-        feats = model.extract_feat(torch.randn(1, 3, 64, 64))
-        outs = model.bbox_head(feats)
-    assert len(outs[0]) == len(feats)
+        results = model.test_step(data)
+    assert len(results) == 2 and results[0].pred_instances.bboxes.shape[1] == 4
     # no SyncBN on a CPU protocol
     assert not any('SyncBatchNorm' in type(m).__name__
                    for m in model.modules())

@@ -13,8 +13,11 @@ NUM_CLASSES = 3
 
 
 def build_head():
-    return MODELS.build(
-        ConfigDict(
+    return MODELS.build(build_head_cfg())
+
+
+def build_head_cfg():
+    return ConfigDict(
             type='YOLOv9Head',
             head_module=dict(
                 type='YOLOv9HeadModule',
@@ -36,7 +39,7 @@ def build_head():
                 nms_pre=1000,
                 score_thr=0.001,
                 nms=dict(type='nms', iou_threshold=0.7),
-                max_per_img=100)))
+                max_per_img=100))
 
 
 def feats(batch=2, size=64):
@@ -115,3 +118,36 @@ def test_predict_returns_boxes_in_image():
         results = head.predict(feats(batch=1), samples([[]]), rescale=True)
     assert results[0].bboxes.shape[1] == 4
     assert (results[0].bboxes >= -1).all() and (results[0].bboxes <= 65).all()
+
+
+def test_pgi_auxiliary_branch_trains_only():
+    from dsym_mm.models import YOLOv9PAFPN
+    neck = YOLOv9PAFPN([32, 48, 64], [32, 48, 64], aux_branch=True)
+    inputs = [torch.randn(2, c, 64 // s, 64 // s)
+              for c, s in ((32, 8), (48, 16), (64, 32))]
+    neck.train()  # MMYOLO's neck.train() returns None
+    train_outs = neck(inputs)
+    assert len(train_outs) == 6
+    assert [o.shape for o in train_outs[3:]] == [o.shape
+                                                 for o in train_outs[:3]]
+    neck.eval()
+    eval_outs = neck(inputs)
+    assert len(eval_outs) == 3
+
+    cfg = build_head_cfg()
+    cfg.aux_head_module = cfg.head_module.copy()
+    head = MODELS.build(cfg)
+    x = feats() + feats()
+    gt = samples([[[8., 8., 40., 40.]], []])
+    losses = head.loss(x, gt)
+    assert {'aux_loss_cls', 'aux_loss_bbox', 'aux_loss_dfl'} <= set(losses)
+    # weighted by 0.25: equal to 0.25 x the main losses when the auxiliary
+    # head has the main head's weights and inputs
+    head.aux_head_module.load_state_dict(head.head_module.state_dict())
+    losses = head.loss(x, gt)
+    for key in ('loss_cls', 'loss_bbox', 'loss_dfl'):
+        torch.testing.assert_close(losses[f'aux_{key}'], 0.25 * losses[key])
+    with pytest.raises(ValueError, match='aux_branch=True'):
+        head.loss(feats(), gt)
+    with torch.no_grad():
+        head.eval().predict(feats(1) + feats(1), samples([[]]))  # aux ignored

@@ -1,11 +1,12 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
 import math
-from typing import Sequence, Union
+from typing import List, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
 from mmcv.cnn import ConvModule
-from mmdet.utils import ConfigType, OptMultiConfig
+from mmdet.models.utils import unpack_gt_instances
+from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmyolo.models.dense_heads import YOLOv8Head, YOLOv8HeadModule
 
 from dsym_mm.registry import MODELS
@@ -113,4 +114,55 @@ class YOLOv9Head(YOLOv8Head):
     Ground truth may come packed (``yolov5_collate``) or as a list of
     ``DetDataSample`` (MMDet's ``pseudo_collate``, as under
     ``SemiBaseDetector``).
+
+    With ``aux_head_module`` the head also trains YOLOv9's PGI auxiliary
+    head on the extra levels that :class:`YOLOv9PAFPN` (``aux_branch=True``)
+    appends in training: the same losses on its own predictions and
+    assignment, weighted by ``aux_loss_weight`` (0.25 in YOLOv9) and logged
+    as ``aux_loss_*``. Prediction uses the main levels only.
+
+    Args:
+        head_module (dict): the main :class:`YOLOv9HeadModule`.
+        aux_head_module (dict, optional): the auxiliary head's layers.
+        aux_loss_weight (float): weight of the auxiliary losses.
     """
+
+    def __init__(self,
+                 head_module: ConfigType,
+                 *args,
+                 aux_head_module: OptConfigType = None,
+                 aux_loss_weight: float = 0.25,
+                 **kwargs):
+        super().__init__(head_module, *args, **kwargs)
+        self.aux_head_module = MODELS.build(
+            aux_head_module) if aux_head_module else None
+        self.aux_loss_weight = aux_loss_weight
+
+    def forward(self, x: Tuple[torch.Tensor]) -> Tuple[List]:
+        """Main head outputs; extra (auxiliary) levels are ignored."""
+        return self.head_module(x[:self.num_levels])
+
+    def loss(self, x: Tuple[torch.Tensor],
+             batch_data_samples: Union[list, dict]) -> dict:
+        losses = super().loss(x, batch_data_samples)
+        if self.aux_head_module is None:
+            return losses
+        if len(x) != 2 * self.num_levels:
+            raise ValueError(
+                f'aux_head_module needs {2 * self.num_levels} feature levels '
+                f'(main + auxiliary) in training, got {len(x)}: set '
+                'aux_branch=True in the neck')
+        outs = self.aux_head_module(x[self.num_levels:])
+        if isinstance(batch_data_samples, list):
+            gt_instances, img_metas, ignore = unpack_gt_instances(
+                batch_data_samples)
+            aux = self.loss_by_feat(*outs, gt_instances, img_metas, ignore)
+        else:
+            aux = self.loss_by_feat(*outs,
+                                    batch_data_samples['bboxes_labels'],
+                                    batch_data_samples['img_metas'])
+        losses.update({
+            f'aux_{name}': value * self.aux_loss_weight
+            for name, value in aux.items()
+        })
+        return losses

@@ -1,6 +1,7 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
-from typing import List
+from typing import List, Sequence
 
+import torch
 import torch.nn as nn
 from mmdet.utils import ConfigType, OptMultiConfig
 from mmyolo.models.necks import BaseYOLONeck
@@ -21,6 +22,14 @@ class YOLOv9PAFPN(BaseYOLONeck):
     ``downsample_ratio`` times the next level's width. Channel numbers are
     YOLOv9-s's, scaled by ``widen_factor`` (0.5 gives YOLOv9-t).
 
+    With ``aux_branch=True`` the neck also holds the auxiliary branch of
+    YOLOv9's programmable gradient information (PGI, paper section 4.1, as
+    in YOLOv9-t/s): a second SPPELAN and top-down path on the backbone
+    features. In training mode the neck then returns the main levels
+    followed by the auxiliary ones, for an auxiliary head
+    (:class:`YOLOv9Head` ``aux_head_module``); in eval mode only the main
+    levels, so the branch costs nothing at inference.
+
     Args:
         in_channels (list[int]): backbone output channels (before widening).
         out_channels (list[int]): neck output channels (before widening).
@@ -28,6 +37,7 @@ class YOLOv9PAFPN(BaseYOLONeck):
             ``deepen_factor``).
         downsample_ratio (float): width of a downsampling layer relative to
             the level it feeds.
+        aux_branch (bool): build the training-only PGI auxiliary branch.
     """
 
     def __init__(self,
@@ -37,6 +47,7 @@ class YOLOv9PAFPN(BaseYOLONeck):
                  widen_factor: float = 1.0,
                  num_blocks: int = 3,
                  downsample_ratio: float = 0.5,
+                 aux_branch: bool = False,
                  freeze_all: bool = False,
                  norm_cfg: ConfigType = dict(
                      type='BN', momentum=0.03, eps=0.001),
@@ -54,6 +65,12 @@ class YOLOv9PAFPN(BaseYOLONeck):
             norm_cfg=norm_cfg,
             act_cfg=act_cfg,
             init_cfg=init_cfg)
+        self.aux_branch = aux_branch
+        if aux_branch:
+            last = len(in_channels) - 1
+            self.aux_reduce_layer = self.build_reduce_layer(last)
+            self.aux_top_down_layers = nn.ModuleList(
+                self.build_top_down_layer(idx) for idx in range(last, 0, -1))
 
     def _width(self, channels: float) -> int:
         return make_divisible(channels, self.widen_factor)
@@ -102,3 +119,18 @@ class YOLOv9PAFPN(BaseYOLONeck):
 
     def build_out_layer(self, idx: int) -> nn.Module:
         return nn.Identity()
+
+    def forward(self, inputs: List[torch.Tensor]) -> tuple:
+        outs = super().forward(inputs)
+        if self.aux_branch and self.training:
+            outs = outs + self.forward_aux(inputs)
+        return outs
+
+    def forward_aux(self, inputs: Sequence[torch.Tensor]) -> tuple:
+        """The PGI auxiliary levels: SPPELAN on the deepest backbone level,
+        then a top-down path that fuses each shallower backbone level."""
+        feats = [self.aux_reduce_layer(inputs[-1])]
+        for layer, low in zip(self.aux_top_down_layers, inputs[-2::-1]):
+            high = self.upsample_layers[0](feats[0])
+            feats.insert(0, layer(torch.cat([high, low], 1)))
+        return tuple(feats)
