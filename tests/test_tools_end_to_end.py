@@ -1,6 +1,7 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
 """tools/train.py and tools/test.py on a handful of real NEU-DET images."""
 import importlib.util
+import json
 import os
 import os.path as osp
 import subprocess
@@ -76,6 +77,8 @@ def test_train_test_and_resume(tiny_config):
     assert 'mAP@0.5 (COCO AP50, 101-point):' in out
     assert 'rolled-in_scale' in out
     assert (tmp / 'preds.pkl').is_file()
+    metrics = json.load(open(tmp / 'test' / 'metrics.json'))['metrics']
+    assert 0 <= metrics['voc/AP50'] <= 1 and 'coco/bbox_mAP_50' in metrics
 
     # a killed run resumes from its last checkpoint (weights_only load)
     out = run('tools/train.py', cfg, '--work-dir', str(work), '--resume',

@@ -8,8 +8,12 @@ Two mAP@0.5 numbers are printed, because papers mix them up:
 * ``VOC``: area under the interpolated precision-recall curve (VOC2010+
   "area" mode, legacy +1 pixel box sizes), with the AP of every class;
 * ``COCO AP50``: pycocotools' 101-point interpolated AP at IoU 0.5.
+
+All metrics also go to ``<work-dir>/metrics.json``.
 """
 import argparse
+import json
+import os.path as osp
 
 from dsym_mm.apis import (
     add_runner_args,
@@ -83,6 +87,9 @@ def main(argv=None):
     check_checkpoint_matches(runner.model, args.checkpoint)
     metrics = runner.test()
     print(format_summary(metrics), flush=True)
+    with open(osp.join(cfg.work_dir, 'metrics.json'), 'w') as f:
+        json.dump(dict(config=args.config, checkpoint=args.checkpoint,
+                       metrics=metrics), f, indent=1)
     return metrics
 
 

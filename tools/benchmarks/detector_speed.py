@@ -18,6 +18,7 @@ import statistics
 import time
 
 import torch
+from doc_sections import write_section  # tools/benchmarks/
 from mmdet.structures import DetDataSample
 from mmengine.analysis import get_model_complexity_info
 from mmengine.config import Config
@@ -135,19 +136,6 @@ def table(benches, args) -> str:
                     f'| {1e3 * tr:.0f} | {tr / ref_train:.2f} '
                     f'| {1e3 * inf:.1f} | {inf / ref_infer:.2f} |')
     return '\n'.join(rows)
-
-
-def write_section(path: str, key: str, text: str) -> None:
-    begin, end = f'<!-- {key}:begin -->', f'<!-- {key}:end -->'
-    old = open(path).read() if osp.isfile(path) else ''
-    block = f'{begin}\n{text}\n{end}'
-    if begin in old and end in old:
-        new = old[:old.index(begin)] + block + old[old.index(end) +
-                                                   len(end):]
-    else:
-        new = old.rstrip() + ('\n\n' if old else '') + block + '\n'
-    with open(path, 'w') as f:
-        f.write(new)
 
 
 def main(argv=None):

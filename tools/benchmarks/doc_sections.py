@@ -1,0 +1,18 @@
+# Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+"""Rewrite one marked block of a markdown file, so that benchmark scripts
+can put their tables into the docs without touching the prose around them.
+"""
+import os.path as osp
+
+
+def write_section(path: str, key: str, text: str) -> None:
+    begin, end = f'<!-- {key}:begin -->', f'<!-- {key}:end -->'
+    old = open(path).read() if osp.isfile(path) else ''
+    block = f'{begin}\n{text}\n{end}'
+    if begin in old and end in old:
+        new = old[:old.index(begin)] + block + old[old.index(end) +
+                                                   len(end):]
+    else:
+        new = old.rstrip() + ('\n\n' if old else '') + block + '\n'
+    with open(path, 'w') as f:
+        f.write(new)
