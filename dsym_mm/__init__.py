@@ -10,6 +10,6 @@ from .version import __version__
 
 enable_safe_checkpoint_loading()
 
-from . import datasets, evaluation, models  # noqa: E402,F401
+from . import datasets, engine, evaluation, models  # noqa: E402,F401
 
 __all__ = ['__version__']

@@ -1,16 +1,17 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
-"""dsym_mm registers into MMYOLO's registries (children of MMDetection's),
-so its modules are found with ``default_scope='mmyolo'`` and, from MMDet
-configs, as ``mmyolo.<Name>``. It keeps no registry of its own."""
-from mmyolo.registry import (
-                             DATASETS,
-                             HOOKS,
-                             METRICS,
-                             MODELS,
-                             TASK_UTILS,
-                             TRANSFORMS,
-)
+"""dsym_mm keeps no registry of its own.
 
-__all__ = [
-    'DATASETS', 'HOOKS', 'METRICS', 'MODELS', 'TASK_UTILS', 'TRANSFORMS'
-]
+* Detector-agnostic parts (the DSYM detector, its hooks and pseudo-label
+  filters, metrics) register in MMDetection's registries: ``<Name>`` in
+  configs with ``default_scope='mmdet'``, ``mmdet.<Name>`` in MMYOLO ones.
+* YOLO parts (GELAN blocks, YOLOv9 backbone, neck and heads) register in
+  MMYOLO's registries: ``<Name>`` with ``default_scope='mmyolo'``,
+  ``mmyolo.<Name>`` from an MMDet config.
+
+(MMYOLO's registries are siblings of MMDetection's under MMEngine's roots,
+not children, so a name crosses scopes only with its prefix.)
+"""
+from mmdet.registry import HOOKS, METRICS, MODELS, TASK_UTILS
+from mmyolo.registry import MODELS as YOLO_MODELS
+
+__all__ = ['HOOKS', 'METRICS', 'MODELS', 'TASK_UTILS', 'YOLO_MODELS']

@@ -72,7 +72,7 @@ def evaluate(metric_cfg):
 
 
 def test_voc_area_ap_per_class_by_hand():
-    res = evaluate(dict(type='ClasswiseVOCMetric', iou_thrs=[0.5],
+    res = evaluate(dict(type='mmdet.ClasswiseVOCMetric', iou_thrs=[0.5],
                         eval_mode='area', prefix='voc'))
     # a: TP, FP, TP over 2 GT -> PR points (1, .5), (2/3, 1); area = .5*1 +
     # .5*(2/3) = 0.8333; b: FP then TP over 1 GT -> precision 0.5 at recall 1

@@ -45,7 +45,7 @@ val_dataloader = dict(
     dataset=dict(data_root=data_root))
 test_dataloader = val_dataloader
 val_evaluator = [
-    dict(type='mmyolo.ClasswiseVOCMetric', metric='mAP', iou_thrs=[0.5],
+    dict(type='mmdet.ClasswiseVOCMetric', metric='mAP', iou_thrs=[0.5],
          eval_mode='area', prefix='voc'),
     dict(type='mmdet.CocoMetric', metric='bbox', prefix='coco',
          ann_file=data_root + 'annotations/test.json')]

@@ -98,7 +98,7 @@ neu_test_dataloader = dict(
 # mAP@0.5 two ways: VOC (area under the interpolated PR curve) and COCO AP50
 # (101-point). Both are printed by tools/test.py.
 neu_evaluator = [
-    dict(type='mmyolo.ClasswiseVOCMetric', metric='mAP', iou_thrs=[0.5],
+    dict(type='mmdet.ClasswiseVOCMetric', metric='mAP', iou_thrs=[0.5],
          eval_mode='area', prefix='voc'),
     dict(type='mmdet.CocoMetric', ann_file=neu_data_root +
          'annotations/test.json', metric='bbox', classwise=True,

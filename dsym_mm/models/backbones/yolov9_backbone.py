@@ -6,7 +6,7 @@ from mmdet.utils import ConfigType, OptMultiConfig
 from mmyolo.models.backbones import BaseBackbone
 from mmyolo.models.utils import make_divisible, make_round
 
-from dsym_mm.registry import MODELS
+from dsym_mm.registry import YOLO_MODELS as MODELS
 
 from ..layers import ELAN1, AConv, ADown, RepNCSPELAN4
 from ..layers.gelan_blocks import conv

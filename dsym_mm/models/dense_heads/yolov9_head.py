@@ -9,7 +9,7 @@ from mmdet.models.utils import unpack_gt_instances
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmyolo.models.dense_heads import YOLOv8Head, YOLOv8HeadModule
 
-from dsym_mm.registry import MODELS
+from dsym_mm.registry import YOLO_MODELS as MODELS
 
 
 @MODELS.register_module()

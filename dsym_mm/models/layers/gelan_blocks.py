@@ -17,7 +17,7 @@ from mmcv.cnn import ConvModule
 from mmdet.utils import ConfigType
 from mmyolo.models.layers import RepVGGBlock
 
-from dsym_mm.registry import MODELS
+from dsym_mm.registry import YOLO_MODELS as MODELS
 
 DEFAULT_NORM = dict(type='BN', momentum=0.03, eps=0.001)
 DEFAULT_ACT = dict(type='SiLU', inplace=True)

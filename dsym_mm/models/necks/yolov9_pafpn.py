@@ -7,7 +7,7 @@ from mmdet.utils import ConfigType, OptMultiConfig
 from mmyolo.models.necks import BaseYOLONeck
 from mmyolo.models.utils import make_divisible, make_round
 
-from dsym_mm.registry import MODELS
+from dsym_mm.registry import YOLO_MODELS as MODELS
 
 from ..layers import SPPELAN, AConv, RepNCSPELAN4
 

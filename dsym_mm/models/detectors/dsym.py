@@ -1,0 +1,174 @@
+# Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+import math
+from contextlib import contextmanager
+from typing import Dict, List, Optional, Tuple
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmdet.models.detectors import SemiBaseDetector
+from mmdet.models.utils import rename_loss_dict, reweight_loss_dict
+from mmdet.structures import SampleList
+from mmdet.structures.bbox import bbox_project
+from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
+from mmengine.logging import MessageHub
+
+from dsym_mm.registry import MODELS, TASK_UTILS
+
+
+@contextmanager
+def captured_outputs(module: nn.Module):
+    """Collect what ``module`` returns while the block runs."""
+    outputs = []
+    handle = module.register_forward_hook(
+        lambda mod, args, out: outputs.append(out))
+    try:
+        yield outputs
+    finally:
+        handle.remove()
+
+
+@MODELS.register_module()
+class DSYM(SemiBaseDetector):
+    """DSYM's semi-supervised teacher-student training (paper section 3.1,
+    Table 1), on MMDetection's mean teacher.
+
+    * Phase 1 (``burn_in_iters``): the student learns from labeled images
+      only (eq. (1)); the unlabeled branches are not run.
+    * Then the teacher, a copy of the student at the switch kept as an
+      exponential moving average by :class:`BurnInMeanTeacherHook`
+      (eq. (3)), predicts on the weak view of each unlabeled image; the
+      ``pseudo_label_filter`` keeps some predictions (eq. (20); the CLIP
+      filter plugs in here); they are projected to the strong view with the
+      views' homographies, and the student learns from them.
+    * The consistency loss (eq. (2)) is the mean squared difference between
+      the student's and the teacher's dense class probabilities on the
+      strong view.
+    * ``L = L_sup + lambda(t) * (w_pseudo * L_pseudo + w_cons * L_cons)``,
+      with ``lambda(t) = exp(-5 (1 - t / rampup_iters)^2)`` counted from the
+      switch (Table 1 line 18).
+
+    ``semi_train_cfg`` keys: ``burn_in_iters``, ``pseudo_label_filter``
+    (a ``TASK_UTILS`` config), ``unsup_weight``, ``consistency_weight``,
+    ``consistency_activation`` ('sigmoid' for heads that output logits, None
+    for heads that output probabilities, such as TOOD), ``rampup_iters``,
+    ``min_pseudo_bbox_wh``. Any MMDet/MMYOLO detector with a dense head can
+    be the ``detector``.
+    """
+
+    def __init__(self,
+                 detector: ConfigType,
+                 semi_train_cfg: OptConfigType = None,
+                 semi_test_cfg: OptConfigType = None,
+                 data_preprocessor: OptConfigType = None,
+                 init_cfg: OptMultiConfig = None) -> None:
+        super().__init__(
+            detector=detector,
+            semi_train_cfg=semi_train_cfg,
+            semi_test_cfg=semi_test_cfg,
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
+        self.pseudo_label_filter = TASK_UTILS.build(
+            self.semi_train_cfg.pseudo_label_filter)
+        self.burn_in_iters = self.semi_train_cfg.get('burn_in_iters', 0)
+
+    # ---------------------------------------------------------- progress --
+    @staticmethod
+    def current_iter() -> Tuple[int, int]:
+        """(iteration, total iterations) of the running train loop."""
+        hub = MessageHub.get_current_instance()
+        return hub.get_info('iter', 0), max(hub.get_info('max_iters', 1), 1)
+
+    def in_burn_in(self) -> bool:
+        return self.current_iter()[0] < self.burn_in_iters
+
+    def unsup_ramp(self) -> float:
+        """``lambda_unsup(t)``: sigmoid-shaped ramp-up after the burn-in."""
+        rampup = self.semi_train_cfg.get('rampup_iters', 0)
+        if rampup <= 0:
+            return 1.
+        done = (self.current_iter()[0] - self.burn_in_iters) / rampup
+        done = min(max(done, 0.), 1.)
+        return math.exp(-5. * (1. - done)**2)
+
+    # -------------------------------------------------------------- loss --
+    def loss(self, multi_batch_inputs: Dict[str, torch.Tensor],
+             multi_batch_data_samples: Dict[str, SampleList]) -> dict:
+        losses = self.loss_by_gt_instances(multi_batch_inputs['sup'],
+                                           multi_batch_data_samples['sup'])
+        if self.in_burn_in():
+            return losses
+        pseudo_samples, batch_info = self.get_pseudo_instances(
+            multi_batch_inputs['unsup_teacher'],
+            multi_batch_data_samples['unsup_teacher'])
+        student_samples = self.project_pseudo_instances(
+            pseudo_samples, multi_batch_data_samples['unsup_student'])
+        losses.update(
+            self.loss_by_pseudo_instances(multi_batch_inputs['unsup_student'],
+                                          student_samples, batch_info))
+        return losses
+
+    @torch.no_grad()
+    def get_pseudo_instances(
+            self, batch_inputs: torch.Tensor,
+            batch_data_samples: SampleList) -> Tuple[SampleList, dict]:
+        """Teacher predictions on the weak view, filtered, in the original
+        image's coordinates."""
+        self.teacher.eval()
+        results = self.teacher.predict(
+            batch_inputs, batch_data_samples, rescale=False)
+        candidates = [r.pred_instances for r in results]
+        it, max_iters = self.current_iter()
+        kept = self.pseudo_label_filter(candidates, batch_inputs,
+                                        batch_data_samples, it / max_iters)
+        for data_sample, instances in zip(batch_data_samples, kept):
+            instances.bboxes = bbox_project(
+                instances.bboxes,
+                torch.as_tensor(data_sample.homography_matrix).inverse().to(
+                    batch_inputs.device), data_sample.ori_shape)
+            data_sample.gt_instances = instances
+        batch_info = dict(
+            num_candidates=sum(len(c) for c in candidates),
+            num_kept=sum(len(k) for k in kept))
+        return batch_data_samples, batch_info
+
+    def loss_by_pseudo_instances(self,
+                                 batch_inputs: torch.Tensor,
+                                 batch_data_samples: SampleList,
+                                 batch_info: Optional[dict] = None) -> dict:
+        ramp = self.unsup_ramp()
+        with captured_outputs(self.student.bbox_head) as student_outs:
+            losses = self.student.loss(batch_inputs, batch_data_samples)
+        num_pseudo = sum(len(s.gt_instances) for s in batch_data_samples)
+        weight = self.semi_train_cfg.get('unsup_weight', 1.) * ramp \
+            if num_pseudo > 0 else 0.
+        losses = rename_loss_dict('unsup_',
+                                  reweight_loss_dict(losses, weight))
+        cons_weight = self.semi_train_cfg.get('consistency_weight', 0.)
+        if cons_weight > 0:
+            with torch.no_grad():
+                teacher_outs = self.teacher.bbox_head(
+                    self.teacher.extract_feat(batch_inputs))
+            losses['unsup_loss_consistency'] = cons_weight * ramp * \
+                self.consistency_loss(student_outs[0][0], teacher_outs[0])
+        device = batch_inputs.device
+        losses['unsup_num_pseudo'] = torch.tensor(float(num_pseudo),
+                                                  device=device)
+        if batch_info:
+            losses['unsup_num_candidates'] = torch.tensor(
+                float(batch_info['num_candidates']), device=device)
+        losses['unsup_ramp'] = torch.tensor(ramp, device=device)
+        return losses
+
+    def consistency_loss(self, student_scores: List[torch.Tensor],
+                         teacher_scores: List[torch.Tensor]) -> torch.Tensor:
+        """Eq. (2): mean squared difference of the class probabilities of
+        every prior, averaged over the feature levels."""
+        act = self.semi_train_cfg.get('consistency_activation', 'sigmoid')
+        assert act in ('sigmoid', None), act
+        losses = []
+        for s, t in zip(student_scores, teacher_scores):
+            if act == 'sigmoid':
+                s, t = s.sigmoid(), t.sigmoid()
+            losses.append(F.mse_loss(s, t.detach()))
+        return sum(losses) / len(losses)

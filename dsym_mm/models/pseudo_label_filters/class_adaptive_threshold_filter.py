@@ -1,0 +1,84 @@
+# Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+from typing import List
+
+import torch
+from mmdet.structures import SampleList
+from mmengine.structures import InstanceData
+
+from dsym_mm.registry import TASK_UTILS
+from .base_pseudo_label_filter import BasePseudoLabelFilter
+
+
+@TASK_UTILS.register_module()
+class ClassAdaptiveThresholdFilter(BasePseudoLabelFilter):
+    """Per-class confidence thresholds that follow the teacher's scores.
+
+    DSYM's single ``tau_conf`` (eq. (20)) starves classes whose detections
+    are less confident (on NEU-DET, crazing and rolled-in scale; paper
+    Table 4). Here each class ``c`` keeps an exponential moving average
+    ``m_c`` of the mean score of the teacher's class-``c`` detections above
+    ``min_thr``, and its threshold is scaled by how confident it is relative
+    to the most confident class::
+
+        tau_c = min_thr + (score_thr - min_thr) * m_c / max_k m_k
+
+    The most confident class keeps ``score_thr``; a class the teacher is
+    unsure of moves towards ``min_thr``. Classes not seen yet use
+    ``score_thr``. The averages are buffers, so they resume with the model.
+
+    Args:
+        num_classes (int): number of classes.
+        score_thr (float): the threshold of the most confident class.
+        min_thr (float): the lowest threshold; lower scores never count.
+        momentum (float): weight of the old average in each update.
+    """
+
+    def __init__(self,
+                 num_classes: int,
+                 score_thr: float = 0.5,
+                 min_thr: float = 0.2,
+                 momentum: float = 0.99):
+        super().__init__()
+        assert 0 <= min_thr <= score_thr <= 1 and 0 <= momentum < 1
+        self.score_thr, self.min_thr, self.momentum = (score_thr, min_thr,
+                                                       momentum)
+        self.register_buffer('mean_scores', torch.zeros(num_classes))
+        self.register_buffer('seen', torch.zeros(num_classes,
+                                                 dtype=torch.bool))
+
+    @property
+    def thresholds(self) -> torch.Tensor:
+        """The current ``tau_c`` of every class."""
+        top = self.mean_scores[self.seen].max() if self.seen.any() else 1.
+        ratio = torch.where(self.seen, self.mean_scores / top,
+                            torch.ones_like(self.mean_scores))
+        return self.min_thr + (self.score_thr - self.min_thr) * ratio
+
+    @torch.no_grad()
+    def update(self, pseudo_instances: List[InstanceData]) -> None:
+        scores = torch.cat([inst.scores for inst in pseudo_instances])
+        labels = torch.cat([inst.labels for inst in pseudo_instances])
+        valid = scores > self.min_thr
+        scores, labels = scores[valid], labels[valid]
+        n = len(self.mean_scores)
+        count = torch.bincount(labels, minlength=n)
+        total = torch.bincount(labels, weights=scores.float(), minlength=n)
+        batch_mean = total / count.clamp(min=1)
+        observed = count > 0
+        ema = torch.where(
+            self.seen,
+            self.momentum * self.mean_scores + (1 - self.momentum) * batch_mean,
+            batch_mean)
+        self.mean_scores.copy_(torch.where(observed, ema, self.mean_scores))
+        self.seen |= observed
+
+    def keep_masks(self, pseudo_instances: List[InstanceData],
+                   batch_inputs: torch.Tensor,
+                   batch_data_samples: SampleList,
+                   progress: float) -> List[torch.Tensor]:
+        if self.training:
+            self.update(pseudo_instances)
+        thresholds = self.thresholds.to(batch_inputs.device)
+        return [
+            inst.scores > thresholds[inst.labels] for inst in pseudo_instances
+        ]
