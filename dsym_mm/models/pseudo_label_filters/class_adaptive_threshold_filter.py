@@ -6,6 +6,7 @@ from mmdet.structures import SampleList
 from mmengine.structures import InstanceData
 
 from dsym_mm.registry import TASK_UTILS
+
 from .base_pseudo_label_filter import BasePseudoLabelFilter
 
 
@@ -65,10 +66,10 @@ class ClassAdaptiveThresholdFilter(BasePseudoLabelFilter):
         total = torch.bincount(labels, weights=scores.float(), minlength=n)
         batch_mean = total / count.clamp(min=1)
         observed = count > 0
-        ema = torch.where(
-            self.seen,
-            self.momentum * self.mean_scores + (1 - self.momentum) * batch_mean,
-            batch_mean)
+        m = self.momentum
+        ema = torch.where(self.seen,
+                          m * self.mean_scores + (1 - m) * batch_mean,
+                          batch_mean)
         self.mean_scores.copy_(torch.where(observed, ema, self.mean_scores))
         self.seen |= observed
 

@@ -6,6 +6,7 @@ from mmdet.structures import SampleList
 from mmengine.structures import InstanceData
 
 from dsym_mm.registry import TASK_UTILS
+
 from .base_pseudo_label_filter import BasePseudoLabelFilter
 
 
