@@ -35,3 +35,36 @@ def default_scope():
 
     import dsym_mm  # noqa: F401
     init_default_scope('mmyolo')
+
+
+def load_neu_converter():
+    """tools/dataset_converters/neu_det.py as a module."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'neu_det_converter',
+        osp.join(REPO, 'tools', 'dataset_converters', 'neu_det.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='session')
+def tiny_neu(neu_root, tmp_path_factory):
+    """A tiny converted NEU-DET: 8 labeled, 8 unlabeled and 6 test images.
+
+    Returns the data root (with ``annotations/{labeled,unlabeled}_tiny.json``
+    and ``annotations/test.json``).
+    """
+    neu = load_neu_converter()
+    tmp = tmp_path_factory.mktemp('tiny_neu')
+    splits = tmp / 'splits'
+    splits.mkdir()
+    (splits / 'labeled_tiny.txt').write_text(''.join(
+        f'{c}_{n}\n' for c in neu.CLASSES[:4] for n in (1, 2)))
+    (splits / 'unlabeled_tiny.txt').write_text(''.join(
+        f'{c}_{n}\n' for c in neu.CLASSES[2:] for n in (3, 4)))
+    (splits / 'test.txt').write_text(''.join(
+        f'{c}_300\n' for c in neu.CLASSES))
+    data = tmp / 'data'
+    neu.convert(neu_root, str(data), str(splits))
+    return str(data) + '/'

@@ -1,5 +1,4 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -13,13 +12,9 @@ from dsym_mm.datasets import (
     parse_voc_xml,
 )
 
-from .conftest import REPO
+from .conftest import REPO, load_neu_converter
 
-spec = importlib.util.spec_from_file_location(
-    'neu_det_converter',
-    osp.join(REPO, 'tools', 'dataset_converters', 'neu_det.py'))
-neu = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(neu)
+neu = load_neu_converter()
 SPLITS = osp.join(REPO, 'splits', 'neu_det')
 
 

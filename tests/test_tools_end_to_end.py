@@ -1,6 +1,5 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
 """tools/train.py and tools/test.py on a handful of real NEU-DET images."""
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -17,21 +16,10 @@ CONFIG = osp.join(REPO, 'configs', 'yolov9',
 
 
 @pytest.fixture(scope='module')
-def tiny_config(neu_root, tmp_path_factory):
+def tiny_config(tiny_neu, tmp_path_factory):
     """8 training and 6 test images, batch 4, 2 epochs."""
     tmp = tmp_path_factory.mktemp('e2e')
-    spec = importlib.util.spec_from_file_location(
-        'neu', osp.join(REPO, 'tools', 'dataset_converters', 'neu_det.py'))
-    neu = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(neu)
-    splits = tmp / 'splits'
-    splits.mkdir()
-    (splits / 'labeled_tiny.txt').write_text(''.join(
-        f'{c}_{n}\n' for c in neu.CLASSES[:4] for n in (1, 2)))
-    (splits / 'test.txt').write_text(''.join(
-        f'{c}_300\n' for c in neu.CLASSES))
-    data = tmp / 'data'
-    neu.convert(neu_root, str(data), str(splits))
+    data = tiny_neu.rstrip('/')
     cfg = tmp / 'tiny.py'
     cfg.write_text(f"""
 _base_ = '{CONFIG}'
@@ -112,3 +100,39 @@ def test_mmdetection_train_tool_runs_our_configs(tiny_config):
               'train_cfg.val_interval=1')
     assert 'voc/AP50' in out
     assert (tmp / 'mmdet_work' / 'epoch_1.pth').is_file()
+
+
+def test_dsym_resumes_mid_semi_phase_with_the_same_teacher(tiny_neu, tmp_path):
+    """4 iterations (2 burn-in), killed after 3, resumed: the teacher of
+    iteration 4 is the EMA of iteration 3's teacher, not a fresh copy."""
+    import torch
+    cfg = tmp_path / 'dsym_tiny.py'
+    cfg.write_text(f"""
+_base_ = '{osp.join(REPO, 'configs', 'dsym_neu_40pct.py')}'
+data_root = '{tiny_neu}'
+train_dataloader = dict(
+    batch_size=4, num_workers=0, persistent_workers=False,
+    sampler=dict(batch_size=4),
+    dataset=dict(datasets=[
+        dict(_base_.neu_semi_labeled, data_root=data_root,
+             ann_file='annotations/labeled_tiny.json'),
+        dict(_base_.neu_semi_unlabeled, data_root=data_root,
+             ann_file='annotations/unlabeled_tiny.json')]))
+model = dict(semi_train_cfg=dict(burn_in_iters=2, rampup_iters=0))
+train_cfg = dict(max_iters=3, val_interval=100)
+default_hooks = dict(checkpoint=dict(interval=1), logger=dict(interval=1))
+""")
+    work = tmp_path / 'work'
+    out = run('tools/train.py', str(cfg), '--work-dir', str(work))
+    assert 'unsup_loss_consistency' in out and 'unsup_num_pseudo' in out
+    out = run('tools/train.py', str(cfg), '--work-dir', str(work),
+              '--resume', '--cfg-options', 'train_cfg.max_iters=4')
+    assert 'resumed epoch: 0, iter: 3' in out
+    before = torch.load(work / 'iter_3.pth', weights_only=True)['state_dict']
+    after = torch.load(work / 'iter_4.pth', weights_only=True)['state_dict']
+    momentum = 0.001
+    for key, teacher in after.items():
+        if key.startswith('teacher.') and teacher.dtype.is_floating_point:
+            student = after['student.' + key[len('teacher.'):]]
+            torch.testing.assert_close(
+                teacher, (1 - momentum) * before[key] + momentum * student)

@@ -111,3 +111,78 @@ neu_data_preprocessor = dict(
     bgr_to_rgb=True,
     pad_size_divisor=32,
     pad_value=114)
+
+# Semi-supervised training with MMDetection's mean teacher: labeled images
+# through the supervised pipeline (branch ``sup``); unlabeled ones, loaded
+# without annotations, as a weak view for the teacher (``unsup_teacher``:
+# resize, flips) and a strong view for the student (``unsup_student``: also
+# colour and geometric RandAugment and erasing). Both views record
+# ``homography_matrix`` so that pseudo-boxes move from one to the other.
+neu_semi_branches = ['sup', 'unsup_teacher', 'unsup_student']
+neu_semi_view_keys = ('img_id', 'img_path', 'ori_shape', 'img_shape',
+                      'scale_factor', 'flip', 'flip_direction',
+                      'homography_matrix')
+neu_semi_color_space = [[dict(type='mmdet.ColorTransform')],
+                        [dict(type='mmdet.AutoContrast')],
+                        [dict(type='mmdet.Equalize')],
+                        [dict(type='mmdet.Sharpness')],
+                        [dict(type='mmdet.Posterize')],
+                        [dict(type='mmdet.Solarize')],
+                        [dict(type='mmdet.Contrast')],
+                        [dict(type='mmdet.Brightness')]]
+neu_semi_geometric = [[dict(type='mmdet.Rotate')],
+                      [dict(type='mmdet.ShearX')],
+                      [dict(type='mmdet.ShearY')],
+                      [dict(type='mmdet.TranslateX')],
+                      [dict(type='mmdet.TranslateY')]]
+neu_semi_weak = [
+    dict(type='mmdet.Resize', scale=neu_img_scale, keep_ratio=True),
+    dict(type='mmdet.RandomFlip', prob=[0.5, 0.5],
+         direction=['horizontal', 'vertical']),
+    dict(type='mmdet.PackDetInputs', meta_keys=neu_semi_view_keys)
+]
+neu_semi_strong = [
+    *neu_semi_weak[:-1],
+    dict(type='mmdet.RandomOrder',
+         transforms=[
+             dict(type='mmdet.RandAugment', aug_space=neu_semi_color_space,
+                  aug_num=1),
+             dict(type='mmdet.RandAugment', aug_space=neu_semi_geometric,
+                  aug_num=1)
+         ]),
+    dict(type='mmdet.RandomErasing', n_patches=(1, 5), ratio=(0, 0.2)),
+    dict(type='mmdet.PackDetInputs', meta_keys=neu_semi_view_keys)
+]
+neu_semi_sup_pipeline = [
+    *neu_train_pipeline[:-1],
+    dict(type='mmdet.MultiBranch', branch_field=neu_semi_branches,
+         sup=neu_train_pipeline[-1])
+]
+neu_semi_unsup_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='mmdet.LoadEmptyAnnotations'),
+    dict(type='mmdet.MultiBranch', branch_field=neu_semi_branches,
+         unsup_teacher=neu_semi_weak, unsup_student=neu_semi_strong)
+]
+neu_semi_labeled = dict(
+    neu_train_dataloader['dataset'],
+    ann_file='annotations/labeled_40.json',
+    pipeline=neu_semi_sup_pipeline)
+neu_semi_unlabeled = dict(
+    type='mmdet.CocoDataset',
+    data_root=neu_data_root,
+    metainfo=neu_metainfo,
+    ann_file='annotations/unlabeled_40.json',  # images only
+    data_prefix=dict(img='images/'),
+    filter_cfg=dict(filter_empty_gt=False),
+    pipeline=neu_semi_unsup_pipeline)
+# each batch: 8 labeled + 8 unlabeled images
+neu_semi_train_dataloader = dict(
+    batch_size=16,
+    num_workers=neu_num_workers,
+    persistent_workers=True,
+    sampler=dict(type='mmdet.MultiSourceSampler', batch_size=16,
+                 source_ratio=[1, 1]),
+    collate_fn=dict(type='pseudo_collate'),
+    dataset=dict(type='ConcatDataset',
+                 datasets=[neu_semi_labeled, neu_semi_unlabeled]))

@@ -122,10 +122,13 @@ class DSYM(SemiBaseDetector):
         kept = self.pseudo_label_filter(candidates, batch_inputs,
                                         batch_data_samples, it / max_iters)
         for data_sample, instances in zip(batch_data_samples, kept):
-            instances.bboxes = bbox_project(
-                instances.bboxes,
-                torch.as_tensor(data_sample.homography_matrix).inverse().to(
-                    batch_inputs.device), data_sample.ori_shape)
+            to_view = torch.as_tensor(
+                data_sample.homography_matrix,
+                dtype=instances.bboxes.dtype,
+                device=instances.bboxes.device)
+            instances.bboxes = bbox_project(instances.bboxes,
+                                            to_view.inverse(),
+                                            data_sample.ori_shape)
             data_sample.gt_instances = instances
         batch_info = dict(
             num_candidates=sum(len(c) for c in candidates),

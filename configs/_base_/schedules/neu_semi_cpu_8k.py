@@ -1,0 +1,31 @@
+# The CPU schedule of semi-supervised runs: iterations, not epochs (every
+# batch holds 8 labeled and 8 unlabeled images). Supervised burn-in for the
+# first quarter (DSYM Table 1: epochs 1-50 of 200), then teacher-student
+# training. 8000 iterations show each labeled image of the 40 % split about
+# as often as the supervised 100-epoch schedule at batch 16.
+neu_semi_max_iters = 8000
+neu_semi_burn_in_iters = 2000
+neu_semi_val_interval = 1000
+
+neu_semi_train_cfg = dict(
+    type='IterBasedTrainLoop',
+    max_iters=neu_semi_max_iters,
+    val_interval=neu_semi_val_interval)
+neu_semi_param_scheduler = [
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0,
+         end=500),
+    dict(type='LinearLR', start_factor=1.0, end_factor=0.01, by_epoch=False,
+         begin=500, end=neu_semi_max_iters)
+]
+# merged into the runner's default hooks (timer, sampler seed, ... stay)
+neu_semi_default_hooks = dict(
+    param_scheduler=dict(_delete_=True, type='ParamSchedulerHook'),
+    checkpoint=dict(
+        _delete_=True,
+        type='CheckpointHook',
+        by_epoch=False,
+        interval=neu_semi_val_interval,
+        max_keep_ckpts=2,
+        save_last=True,
+        save_best=None),
+    logger=dict(type='LoggerHook', interval=20))

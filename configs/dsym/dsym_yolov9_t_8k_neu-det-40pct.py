@@ -1,0 +1,38 @@
+# DSYM (paper section 3.1, Table 1) with YOLOv9-t as student and teacher,
+# 40 % of NEU-DET labeled. Pseudo-labels: teacher confidence per class
+# (adaptive, starting at tau_conf = 0.5); consistency loss (eq. (2)).
+_base_ = [
+    '../yolov9/yolov9_t_1xb16-100e_neu-det-40pct.py',
+    '../_base_/schedules/neu_semi_cpu_8k.py'
+]
+
+detector = _base_.model
+model = dict(
+    _delete_=True,
+    type='mmdet.DSYM',
+    detector=detector,
+    data_preprocessor=dict(
+        type='mmdet.MultiBranchDataPreprocessor',
+        data_preprocessor=detector.data_preprocessor),
+    semi_train_cfg=dict(
+        burn_in_iters=_base_.neu_semi_burn_in_iters,
+        pseudo_label_filter=dict(
+            type='mmdet.ClassAdaptiveThresholdFilter',
+            num_classes=_base_.num_classes,
+            score_thr=0.5,
+            min_thr=0.25),
+        unsup_weight=1.0,
+        consistency_weight=1.0,
+        consistency_activation='sigmoid',
+        rampup_iters=1000,
+        min_pseudo_bbox_wh=(1e-2, 1e-2)),
+    semi_test_cfg=dict(predict_on='teacher'))
+
+train_dataloader = dict(_delete_=True, **_base_.neu_semi_train_dataloader)
+train_cfg = dict(_delete_=True, **_base_.neu_semi_train_cfg)
+val_cfg = dict(_delete_=True, type='mmdet.TeacherStudentValLoop')
+param_scheduler = _base_.neu_semi_param_scheduler
+default_hooks = _base_.neu_semi_default_hooks
+# the teacher is the EMA of the student: no second EMA, no mosaic switch
+custom_hooks = [dict(type='mmdet.BurnInMeanTeacherHook', momentum=0.001)]
+log_processor = dict(by_epoch=False)

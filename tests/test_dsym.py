@@ -1,0 +1,218 @@
+# Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+"""DSYM's teacher-student training (issue 3) on tiny real NEU-DET data."""
+import copy
+import os.path as osp
+from types import SimpleNamespace
+
+import numpy as np
+import torch
+from mmdet.structures import DetDataSample
+from mmengine.config import Config
+from mmengine.logging import MessageHub
+from mmengine.optim import OptimWrapper
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+from mmengine.structures import InstanceData
+
+from dsym_mm.models import ClassAdaptiveThresholdFilter
+from dsym_mm.registry import HOOKS, MODELS
+
+from .conftest import REPO
+
+CONFIG = osp.join(REPO, 'configs', 'dsym_neu_40pct.py')
+
+
+def tiny_cfg(data_root: str, **semi_train_cfg) -> Config:
+    cfg = Config.fromfile(CONFIG)
+    labeled, unlabeled = cfg.train_dataloader.dataset.datasets
+    labeled.update(data_root=data_root,
+                   ann_file='annotations/labeled_tiny.json')
+    unlabeled.update(data_root=data_root,
+                     ann_file='annotations/unlabeled_tiny.json')
+    cfg.train_dataloader.update(batch_size=4, num_workers=0,
+                                persistent_workers=False)
+    cfg.train_dataloader.sampler.batch_size = 4
+    semi_train_cfg = dict(burn_in_iters=2, rampup_iters=0, **semi_train_cfg)
+    for key, value in semi_train_cfg.items():  # replace, do not merge
+        cfg.model.semi_train_cfg[key] = value
+    return cfg
+
+
+def build(cfg):
+    init_default_scope('mmyolo')
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    return model
+
+
+def first_batch(cfg):
+    init_default_scope('mmyolo')
+    loader = Runner.build_dataloader(cfg.train_dataloader, seed=0)
+    return next(iter(loader))
+
+
+def set_iter(it, max_iters=10):
+    hub = MessageHub.get_current_instance()
+    hub.update_info('iter', it)
+    hub.update_info('max_iters', max_iters)
+
+
+def train_step(model, batch):
+    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=1e-3))
+    model.train()
+    return model.train_step(batch, optim)
+
+
+def test_semi_step_uses_all_branches(tiny_neu):
+    cfg = tiny_cfg(tiny_neu,
+                   pseudo_label_filter=dict(type='mmdet.ScoreThresholdFilter',
+                                            score_thr=0.0))
+    batch = first_batch(cfg)
+    assert set(batch['data_samples']) == {
+        'sup', 'unsup_teacher', 'unsup_student'
+    }
+    # MultiBranch leaves None where an image has no such branch
+    student_views = [s for s in batch['data_samples']['unsup_student'] if s]
+    assert len(student_views) == 2  # source_ratio 1:1 of a batch of 4
+    for sample in student_views:
+        assert len(sample.gt_instances) == 0  # no label reaches training
+        assert sample.homography_matrix.shape == (3, 3)
+    model = build(cfg)
+    set_iter(0)
+    burn_in = train_step(model, batch)
+    assert 'sup_loss_cls' in burn_in
+    assert not any(k.startswith('unsup_') for k in burn_in)
+    set_iter(5)
+    losses = train_step(model, batch)
+    for key in ('sup_loss_cls', 'unsup_loss_cls', 'unsup_loss_bbox',
+                'unsup_loss_consistency', 'unsup_num_pseudo'):
+        assert key in losses, key
+        assert torch.isfinite(losses[key]), key
+    # every teacher box passes a 0 threshold: the student got pseudo-labels
+    assert losses['unsup_num_pseudo'] > 0
+    assert losses['unsup_loss_consistency'] >= 0
+
+
+def test_no_surviving_pseudo_label_zeroes_the_unsup_loss(tiny_neu):
+    cfg = tiny_cfg(tiny_neu,
+                   pseudo_label_filter=dict(type='mmdet.ScoreThresholdFilter',
+                                            score_thr=1.1),
+                   consistency_weight=0.)
+    model = build(cfg)
+    set_iter(5)
+    losses = train_step(model, first_batch(cfg))
+    assert losses['unsup_num_pseudo'] == 0
+    for key in ('unsup_loss_cls', 'unsup_loss_bbox', 'unsup_loss_dfl'):
+        assert losses[key] == 0 and torch.isfinite(losses[key])
+    assert losses['unsup_num_candidates'] > 0
+
+
+def test_teacher_gets_no_gradient(tiny_neu):
+    cfg = tiny_cfg(tiny_neu)
+    model = build(cfg)
+    before = copy.deepcopy(model.teacher.state_dict())
+    set_iter(5)
+    train_step(model, first_batch(cfg))
+    assert not any(p.requires_grad for p in model.teacher.parameters())
+    assert all(p.grad is None for p in model.teacher.parameters())
+    for key, value in model.teacher.state_dict().items():
+        assert torch.equal(value, before[key]), key
+
+
+def test_burn_in_switch_and_ema_of_parameters_and_bn_buffers(tiny_neu):
+    cfg = tiny_cfg(tiny_neu)
+    model = build(cfg)
+    hook = HOOKS.build(dict(type='mmdet.BurnInMeanTeacherHook', momentum=0.25))
+    runner = SimpleNamespace(model=model, iter=0)
+
+    def student_moves():
+        with torch.no_grad():
+            for p in model.student.parameters():
+                p.add_(torch.randn_like(p))
+            for name, buf in model.student.named_buffers():
+                if 'running_mean' in name:
+                    buf.add_(1.)
+
+    hook.before_train(runner)  # iter 0: teacher = student
+    student_moves()
+    teacher = copy.deepcopy(model.teacher.state_dict())
+    runner.iter = 0  # iteration 1 of a 2-iteration burn-in: no update
+    hook.after_train_iter(runner, 0)
+    assert all(torch.equal(v, teacher[k])
+               for k, v in model.teacher.state_dict().items())
+    set_iter(1)
+    assert model.in_burn_in()
+    runner.iter = 1  # the last burn-in iteration: teacher := student
+    hook.after_train_iter(runner, 1)
+    for (k, t), s in zip(model.teacher.state_dict().items(),
+                         model.student.state_dict().values()):
+        assert torch.equal(t, s), k
+    set_iter(2)
+    assert not model.in_burn_in()
+    teacher = copy.deepcopy(model.teacher.state_dict())
+    student_moves()
+    runner.iter = 2  # after the switch: EMA of parameters and BN buffers
+    hook.after_train_iter(runner, 2)
+    student = model.student.state_dict()
+    for key, t in model.teacher.state_dict().items():
+        if t.dtype.is_floating_point:
+            torch.testing.assert_close(
+                t, 0.75 * teacher[key] + 0.25 * student[key])
+    name = next(k for k in student if k.endswith('running_mean'))
+    assert not torch.equal(model.teacher.state_dict()[name], teacher[name])
+
+
+def view_sample(homography, shape=(64, 64)):
+    s = DetDataSample(metainfo=dict(img_shape=shape, ori_shape=shape,
+                                    homography_matrix=homography,
+                                    scale_factor=(1., 1.),
+                                    batch_input_shape=shape))
+    s.gt_instances = InstanceData(bboxes=torch.zeros(0, 4),
+                                  labels=torch.zeros(0, dtype=torch.long))
+    return s
+
+
+def test_pseudo_labels_land_in_the_strong_view(tiny_neu, monkeypatch):
+    """Teacher view: identity. Student view: horizontal flip of a 64-wide
+    image. A teacher box (10, 20, 30, 40) must reach the student at
+    (34, 20, 54, 40)."""
+    model = build(tiny_cfg(tiny_neu,
+                           pseudo_label_filter=dict(
+                               type='mmdet.ScoreThresholdFilter', score_thr=0.5)))
+    boxes = torch.tensor([[10., 20., 30., 40.], [0., 0., 5., 5.]])
+
+    def fake_predict(inputs, samples, rescale=False):
+        out = DetDataSample()
+        out.pred_instances = InstanceData(
+            bboxes=boxes.clone(), scores=torch.tensor([0.9, 0.3]),
+            labels=torch.tensor([2, 1]))
+        return [out]
+
+    monkeypatch.setattr(model.teacher, 'predict', fake_predict)
+    # float32, as MMDetection's transforms record them
+    flip = np.array([[-1., 0., 64.], [0., 1., 0.], [0., 0., 1.]], np.float32)
+    teacher_samples = [view_sample(np.eye(3, dtype=np.float32))]
+    student_samples = [view_sample(flip)]
+    set_iter(5)
+    pseudo, info = model.get_pseudo_instances(torch.zeros(1, 3, 64, 64),
+                                              teacher_samples)
+    assert info == dict(num_candidates=2, num_kept=1)  # 0.3 < 0.5
+    projected = model.project_pseudo_instances(pseudo, student_samples)
+    torch.testing.assert_close(projected[0].gt_instances.bboxes,
+                               torch.tensor([[34., 20., 54., 40.]]))
+    assert projected[0].gt_instances.labels.tolist() == [2]
+
+
+def test_class_adaptive_thresholds_follow_the_teacher():
+    filt = ClassAdaptiveThresholdFilter(3, score_thr=0.6, min_thr=0.2,
+                                        momentum=0.5)
+    assert torch.allclose(filt.thresholds, torch.full((3, ), 0.6))
+    batch = [InstanceData(scores=torch.tensor([0.9, 0.9, 0.45, 0.45, 0.1]),
+                          labels=torch.tensor([0, 0, 1, 1, 2]))]
+    masks = filt.keep_masks(batch, torch.zeros(1), [], 0.)
+    # class 0 mean 0.9 -> 0.6; class 1 mean 0.45 -> 0.2 + 0.4 * 0.5 = 0.4;
+    # class 2 never above min_thr -> stays at 0.6
+    torch.testing.assert_close(filt.thresholds, torch.tensor([0.6, 0.4, 0.6]))
+    assert masks[0].tolist() == [True, True, True, True, False]
+    state = filt.state_dict()
+    assert set(state) == {'mean_scores', 'seen'}  # saved with the model
