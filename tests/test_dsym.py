@@ -176,9 +176,8 @@ def test_pseudo_labels_land_in_the_strong_view(tiny_neu, monkeypatch):
     """Teacher view: identity. Student view: horizontal flip of a 64-wide
     image. A teacher box (10, 20, 30, 40) must reach the student at
     (34, 20, 54, 40)."""
-    model = build(tiny_cfg(tiny_neu,
-                           pseudo_label_filter=dict(
-                               type='mmdet.ScoreThresholdFilter', score_thr=0.5)))
+    keep_confident = dict(type='mmdet.ScoreThresholdFilter', score_thr=0.5)
+    model = build(tiny_cfg(tiny_neu, pseudo_label_filter=keep_confident))
     boxes = torch.tensor([[10., 20., 30., 40.], [0., 0., 5., 5.]])
 
     def fake_predict(inputs, samples, rescale=False):
