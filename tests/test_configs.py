@@ -36,6 +36,9 @@ def test_every_family_has_configs():
     for family in ('yolov8_n', 'tood_r18_fpn'):
         for pct in (40, 100):
             assert f'{family}_1xb16-100e_neu-det-{pct}pct.py' in names
+    for name in ('dsym_neu_10pct.py', 'dsym_neu_20pct.py', 'dsym_neu_40pct.py',
+                 'dsym_tood_neu_40pct.py'):
+        assert name in names
 
 
 @pytest.mark.parametrize('path', CONFIGS,
@@ -44,13 +47,18 @@ def test_config_builds_and_runs_forward(path):
     cfg = Config.fromfile(path)
     init_default_scope(cfg.get('default_scope', 'mmdet'))
     assert 'dsym_mm' in cfg.custom_imports.imports
-    classes = cfg.train_dataloader.dataset.metainfo.classes
-    assert len(classes) == 6
+    train_sets = cfg.train_dataloader.dataset.get(
+        'datasets', [cfg.train_dataloader.dataset])  # semi: [labeled, unl.]
+    assert len(train_sets[0].metainfo.classes) == 6
+    assert train_sets[0].ann_file.startswith('annotations/labeled_')
+    assert all('unlabeled_' in d.ann_file for d in train_sets[1:])
     assert cfg.test_dataloader.dataset.ann_file == 'annotations/test.json'
-    assert cfg.train_dataloader.dataset.ann_file.startswith(
-        'annotations/labeled_')
     model = MODELS.build(cfg.model)
     model.init_weights()
+    if cfg.model.type.endswith('DSYM'):  # multi-branch data: test_dsym.py
+        assert cfg.train_cfg.type == 'IterBasedTrainLoop'
+        assert type(model.student) is type(model.teacher)
+        return
     # one training step on two 64x64 images through the data preprocessor
     data = dict(
         inputs=[torch.randint(0, 255, (3, 64, 64), dtype=torch.uint8)] * 2,

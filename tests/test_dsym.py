@@ -5,6 +5,7 @@ import os.path as osp
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 import torch
 from mmdet.structures import DetDataSample
 from mmengine.config import Config
@@ -20,10 +21,12 @@ from dsym_mm.registry import HOOKS, MODELS
 from .conftest import REPO
 
 CONFIG = osp.join(REPO, 'configs', 'dsym_neu_40pct.py')
+TOOD_CONFIG = osp.join(REPO, 'configs', 'dsym_tood_neu_40pct.py')
 
 
-def tiny_cfg(data_root: str, **semi_train_cfg) -> Config:
-    cfg = Config.fromfile(CONFIG)
+def tiny_cfg(data_root: str, config: str = CONFIG,
+             **semi_train_cfg) -> Config:
+    cfg = Config.fromfile(config)
     labeled, unlabeled = cfg.train_dataloader.dataset.datasets
     labeled.update(data_root=data_root,
                    ann_file='annotations/labeled_tiny.json')
@@ -39,14 +42,14 @@ def tiny_cfg(data_root: str, **semi_train_cfg) -> Config:
 
 
 def build(cfg):
-    init_default_scope('mmyolo')
+    init_default_scope(cfg.default_scope)
     model = MODELS.build(cfg.model)
     model.init_weights()
     return model
 
 
 def first_batch(cfg):
-    init_default_scope('mmyolo')
+    init_default_scope(cfg.default_scope)
     loader = Runner.build_dataloader(cfg.train_dataloader, seed=0)
     return next(iter(loader))
 
@@ -55,6 +58,7 @@ def set_iter(it, max_iters=10):
     hub = MessageHub.get_current_instance()
     hub.update_info('iter', it)
     hub.update_info('max_iters', max_iters)
+    hub.update_info('epoch', 0)  # TOOD's head reads it
 
 
 def train_step(model, batch):
@@ -63,8 +67,10 @@ def train_step(model, batch):
     return model.train_step(batch, optim)
 
 
-def test_semi_step_uses_all_branches(tiny_neu):
-    cfg = tiny_cfg(tiny_neu,
+@pytest.mark.parametrize('config', [CONFIG, TOOD_CONFIG],
+                         ids=['yolov9_t', 'tood_r18'])
+def test_semi_step_uses_all_branches(tiny_neu, config):
+    cfg = tiny_cfg(tiny_neu, config,
                    pseudo_label_filter=dict(type='mmdet.ScoreThresholdFilter',
                                             score_thr=0.0))
     batch = first_batch(cfg)

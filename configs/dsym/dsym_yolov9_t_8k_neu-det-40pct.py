@@ -14,18 +14,7 @@ model = dict(
     data_preprocessor=dict(
         type='mmdet.MultiBranchDataPreprocessor',
         data_preprocessor=detector.data_preprocessor),
-    semi_train_cfg=dict(
-        burn_in_iters=_base_.neu_semi_burn_in_iters,
-        pseudo_label_filter=dict(
-            type='mmdet.ClassAdaptiveThresholdFilter',
-            num_classes=_base_.num_classes,
-            score_thr=0.5,
-            min_thr=0.25),
-        unsup_weight=1.0,
-        consistency_weight=1.0,
-        consistency_activation='sigmoid',
-        rampup_iters=1000,
-        min_pseudo_bbox_wh=(1e-2, 1e-2)),
+    semi_train_cfg=_base_.neu_semi_dsym_cfg,
     semi_test_cfg=dict(predict_on='teacher'))
 
 train_dataloader = dict(_delete_=True, **_base_.neu_semi_train_dataloader)

@@ -29,3 +29,17 @@ neu_semi_default_hooks = dict(
         save_last=True,
         save_best=None),
     logger=dict(type='LoggerHook', interval=20))
+
+# DSYM's semi-supervised settings for this schedule (see mmdet.DSYM)
+neu_semi_dsym_cfg = dict(
+    burn_in_iters=neu_semi_burn_in_iters,
+    pseudo_label_filter=dict(
+        type='mmdet.ClassAdaptiveThresholdFilter',
+        num_classes=6,
+        score_thr=0.5,  # tau_conf
+        min_thr=0.25),
+    unsup_weight=1.0,
+    consistency_weight=1.0,
+    consistency_activation='sigmoid',
+    rampup_iters=1000,
+    min_pseudo_bbox_wh=(1e-2, 1e-2))

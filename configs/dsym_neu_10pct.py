@@ -1,0 +1,9 @@
+# DSYM on NEU-DET with 10 % of the labels (YOLOv9-t).
+_base_ = './dsym_neu_40pct.py'
+
+train_dataloader = dict(
+    dataset=dict(datasets=[
+        dict(_base_.neu_semi_labeled, ann_file='annotations/labeled_10.json'),
+        dict(_base_.neu_semi_unlabeled,
+             ann_file='annotations/unlabeled_10.json')
+    ]))
