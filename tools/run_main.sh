@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-CONFIG=${CONFIG:-configs/yolov9/yolov9_t_1xb16-100e_neu-det-40pct.py}
+CONFIG=${CONFIG:-configs/dsym_neu_40pct.py}
 NAME=$(basename "$CONFIG" .py)
 WORK_DIR=${WORK_DIR:-work_dirs/$NAME}
 bash tools/setup_env.sh
