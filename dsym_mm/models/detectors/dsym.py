@@ -70,7 +70,10 @@ class DSYM(SemiBaseDetector):
             init_cfg=init_cfg)
         self.pseudo_label_filter = TASK_UTILS.build(
             self.semi_train_cfg.pseudo_label_filter)
-        self.burn_in_iters = self.semi_train_cfg.get('burn_in_iters', 0)
+
+    @property
+    def burn_in_iters(self) -> int:
+        return self.semi_train_cfg.get('burn_in_iters', 0)
 
     # ---------------------------------------------------------- progress --
     @staticmethod
