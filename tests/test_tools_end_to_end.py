@@ -13,6 +13,19 @@ from .conftest import REPO
 pytestmark = pytest.mark.slow
 CONFIG = osp.join(REPO, 'configs', 'yolov9',
                   'yolov9_t_1xb16-100e_neu-det-40pct.py')
+# validation and test on the tiny data root (never on data/neu_det)
+TINY_EVAL = """
+val_dataloader = dict(
+    batch_size=2, num_workers=0, persistent_workers=False,
+    dataset=dict(data_root=data_root))
+test_dataloader = val_dataloader
+val_evaluator = [
+    dict(type='mmdet.ClasswiseVOCMetric', metric='mAP', iou_thrs=[0.5],
+         eval_mode='area', prefix='voc'),
+    dict(type='mmdet.CocoMetric', metric='bbox', prefix='coco',
+         ann_file=data_root + 'annotations/test.json')]
+test_evaluator = val_evaluator
+"""
 
 
 @pytest.fixture(scope='module')
@@ -28,17 +41,7 @@ train_dataloader = dict(
     batch_size=4, num_workers=0, persistent_workers=False,
     dataset=dict(data_root=data_root,
                  ann_file='annotations/labeled_tiny.json'))
-val_dataloader = dict(
-    batch_size=2, num_workers=0, persistent_workers=False,
-    dataset=dict(data_root=data_root))
-test_dataloader = val_dataloader
-val_evaluator = [
-    dict(type='mmdet.ClasswiseVOCMetric', metric='mAP', iou_thrs=[0.5],
-         eval_mode='area', prefix='voc'),
-    dict(type='mmdet.CocoMetric', metric='bbox', prefix='coco',
-         ann_file=data_root + 'annotations/test.json')]
-test_evaluator = val_evaluator
-train_cfg = dict(max_epochs=2, val_interval=2)
+{TINY_EVAL}train_cfg = dict(max_epochs=2, val_interval=2)
 default_hooks = dict(checkpoint=dict(interval=1), logger=dict(interval=1))
 """)
     return str(cfg), tmp
@@ -119,7 +122,7 @@ train_dataloader = dict(
         dict(_base_.neu_semi_unlabeled, data_root=data_root,
              ann_file='annotations/unlabeled_tiny.json')]))
 model = dict(semi_train_cfg=dict(burn_in_iters=2, rampup_iters=0))
-train_cfg = dict(max_iters=3, val_interval=100)
+{TINY_EVAL}train_cfg = dict(max_iters=3, val_interval=100)
 default_hooks = dict(checkpoint=dict(interval=1), logger=dict(interval=1))
 """)
     work = tmp_path / 'work'
