@@ -1,8 +1,8 @@
 # TOOD (ResNet-18, trained from scratch) on the NEU-DET CPU protocol: the
 # same data, augmentation and schedule as the YOLO rows. For the CPU budget
 # the FPN and the head are 128 channels wide instead of 256 (the head's six
-# stacked 3x3 convs over five levels dominate the cost: 5.2 s per training
-# step at batch 16 with 256 channels on 2 cores).
+# stacked 3x3 convs over five levels dominate the cost: with 256 channels a
+# one-epoch tools/train.py run logged 5.2 s per step at batch 16 on 2 cores).
 _base_ = [
     'mmdet::tood/tood_r50_fpn_1x_coco.py', '../_base_/datasets/neu_det.py',
     '../_base_/schedules/neu_cpu_100e.py'

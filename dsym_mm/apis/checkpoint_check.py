@@ -2,7 +2,7 @@
 import os.path as osp
 
 import torch.nn as nn
-from mmengine.runner.checkpoint import _load_checkpoint
+from mmengine.runner import CheckpointLoader
 
 
 class CheckpointMismatchError(RuntimeError):
@@ -22,7 +22,7 @@ def check_checkpoint_matches(model: nn.Module, path: str,
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'checkpoint not found: {path}')
-    ckpt = _load_checkpoint(path, map_location='cpu')
+    ckpt = CheckpointLoader.load_checkpoint(path, map_location='cpu')
     state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
     if not isinstance(state, dict):
         raise CheckpointMismatchError(
