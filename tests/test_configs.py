@@ -33,7 +33,7 @@ def test_every_family_has_configs():
     names = [osp.basename(p) for p in CONFIGS]
     for pct in (10, 20, 40, 100):
         assert f'yolov9_t_1xb16-100e_neu-det-{pct}pct.py' in names
-    for family in ('yolov8_n', 'tood_r18_fpn'):
+    for family in ('yolov8_n', 'tood_r18_fpn', 'yolov9_t-mamba'):
         for pct in (40, 100):
             assert f'{family}_1xb16-100e_neu-det-{pct}pct.py' in names
     for name in ('dsym_neu_10pct.py', 'dsym_neu_20pct.py', 'dsym_neu_40pct.py',

@@ -12,19 +12,38 @@ from dsym_mm.registry import MODELS
 NUM_CLASSES = 3
 
 
-def build_head():
-    return MODELS.build(build_head_cfg())
+# the plain YOLOv9 head and the Mamba head (both placements and scan modes)
+# must behave the same on every ground-truth case
+MAMBA_HEADS = {
+    'mamba-stem-raster':
+    dict(placement='stem', mamba_cfg=dict(d_state=4, scan_mode='raster')),
+    'mamba-branches-ss2d':
+    dict(
+        placement='branches',
+        mamba_levels=(0, 2),
+        mamba_cfg=dict(d_state=4, expand=1, scan_mode='ss2d')),
+}
 
 
-def build_head_cfg():
+def build_head(variant='plain'):
+    return MODELS.build(build_head_cfg(variant))
+
+
+def build_head_cfg(variant='plain'):
+    head_module = dict(
+        type='YOLOv9HeadModule',
+        num_classes=NUM_CLASSES,
+        in_channels=[32, 48, 64],
+        widen_factor=1.0,
+        prior_img_size=64)
+    head_type = 'YOLOv9Head'
+    if variant != 'plain':
+        head_type = 'MambaYOLOv9Head'
+        head_module.update(type='MambaYOLOv9HeadModule',
+                           **MAMBA_HEADS[variant])
     return ConfigDict(
-            type='YOLOv9Head',
-            head_module=dict(
-                type='YOLOv9HeadModule',
-                num_classes=NUM_CLASSES,
-                in_channels=[32, 48, 64],
-                widen_factor=1.0,
-                prior_img_size=64),
+            type=head_type,
+            head_module=head_module,
             train_cfg=dict(
                 assigner=dict(
                     type='BatchTaskAlignedAssigner',
@@ -91,8 +110,9 @@ def test_layers_follow_yolov9():
     [[[8., 8., 40., 40.], [30., 2., 60., 20.], [1., 40., 20., 63.]],
      [[10., 10., 50., 30.]]],
 ], ids=['empty', 'one', 'many'])
-def test_loss_both_gt_formats(boxes):
-    head = build_head()
+@pytest.mark.parametrize('variant', ['plain', *MAMBA_HEADS])
+def test_loss_both_gt_formats(boxes, variant):
+    head = build_head(variant)
     x = feats()
     losses = head.loss(x, samples(boxes))
     for value in losses.values():
@@ -105,15 +125,16 @@ def test_loss_both_gt_formats(boxes):
     sum(losses.values()).backward()
     assert all(f.grad is not None for f in x)
     # packed tensors from yolov5_collate give the same losses
-    head_packed = build_head()
+    head_packed = build_head(variant)
     head_packed.load_state_dict(head.state_dict())
     packed_losses = head_packed.loss([f.detach() for f in x], packed(boxes))
     for key, value in losses.items():
         torch.testing.assert_close(packed_losses[key], value.detach())
 
 
-def test_predict_returns_boxes_in_image():
-    head = build_head().eval()
+@pytest.mark.parametrize('variant', ['plain', *MAMBA_HEADS])
+def test_predict_returns_boxes_in_image(variant):
+    head = build_head(variant).eval()
     with torch.no_grad():
         results = head.predict(feats(batch=1), samples([[]]), rescale=True)
     assert results[0].bboxes.shape[1] == 4
@@ -151,3 +172,28 @@ def test_pgi_auxiliary_branch_trains_only():
         head.loss(feats(), gt)
     with torch.no_grad():
         head.eval().predict(feats(1) + feats(1), samples([[]]))  # aux ignored
+
+
+def test_mamba_head_places_blocks_where_configured():
+    from dsym_mm.models.layers import MambaBlock2d
+    stem = build_head('mamba-stem-raster').head_module
+    assert all(isinstance(m, MambaBlock2d) for m in stem.mamba_stems)
+    assert [m.d_inner for m in stem.mamba_stems] == [64, 96, 128]
+    branches = build_head('mamba-branches-ss2d').head_module
+    assert not hasattr(branches, 'mamba_stems')
+    for level, has_block in enumerate((True, False, True)):
+        for branch in (branches.reg_preds[level], branches.cls_preds[level]):
+            assert isinstance(branch[1], MambaBlock2d) is has_block
+            if has_block:
+                assert branch[1].scan_mode == 'ss2d'
+    # the classification prior and the DFL layer are still the last layers
+    branches.init_weights()
+    assert torch.all(branches.reg_preds[0][-1].bias == 1.0)
+    cfg = build_head_cfg('plain')
+    cfg.type = 'MambaYOLOv9Head'
+    with pytest.raises(TypeError, match='MambaYOLOv9HeadModule'):
+        MODELS.build(cfg)
+    cfg = build_head_cfg('mamba-stem-raster')
+    cfg.head_module.placement = 'neck'
+    with pytest.raises(ValueError, match='placement'):
+        MODELS.build(cfg)

@@ -8,8 +8,10 @@ from .gelan_blocks import (
                            RepNCSP,
                            RepNCSPELAN4,
 )
+from .mamba_block import MambaBlock2d
+from .selective_scan import mamba_ssm_available, selective_scan
 
 __all__ = [
     'ELAN1', 'SPPELAN', 'ADown', 'AConv', 'RepNBottleneck', 'RepNCSP',
-    'RepNCSPELAN4'
+    'RepNCSPELAN4', 'MambaBlock2d', 'selective_scan', 'mamba_ssm_available'
 ]

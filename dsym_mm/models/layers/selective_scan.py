@@ -1,0 +1,196 @@
+# Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+"""The selective scan of Mamba (S6), exact in plain PyTorch.
+
+DSYM's detection head (paper section 3.2, eq. (4)) runs the discretised
+state-space recurrence, for every channel ``d`` and state ``n``::
+
+    h_t = exp(delta_t * A) * h_{t-1} + delta_t * B_t * u_t
+    y_t = C_t . h_t + D * u_t,        out_t = y_t * SiLU(z_t)
+
+with input-dependent ``delta``, ``B`` and ``C`` (Gu & Dao, "Mamba",
+arXiv 2312.00752, Algorithm 2). The argument conventions are those of
+``mamba_ssm.ops.selective_scan_interface.selective_scan_fn``, so that on CUDA
+the call is handed to mamba-ssm's kernel unchanged.
+
+On CPU (or without mamba-ssm) :func:`selective_scan` uses a two-level
+chunked scan: the sequence of length ``L`` is cut into chunks of ``K``; the
+recurrence runs over the ``K`` positions of all chunks at once, then once
+over the ``L / K`` chunk ends to carry the states across chunks, and the
+carried state enters each position through the cumulative product of the
+decays inside its chunk. That is ``K + L / K`` (about ``2 * sqrt(L)``)
+vectorised steps instead of ``L``. Only decays ``exp(delta * A)`` and their
+products appear, never their inverses, so nothing overflows: a product
+that underflows to zero is a decay that small. The result is the exact
+recurrence (up to float rounding), and autograd gives exact gradients.
+"""
+import math
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+BACKENDS = ('auto', 'chunked', 'sequential', 'mamba_ssm')
+
+
+def mamba_ssm_available() -> bool:
+    """Whether mamba-ssm's CUDA kernel can be used (CUDA and an import)."""
+    if not torch.cuda.is_available():
+        return False
+    try:
+        _import_mamba_selective_scan()
+    except Exception:  # ImportError, or its CUDA extension failing to load
+        return False
+    return True
+
+
+def _import_mamba_selective_scan():
+    # mamba-ssm imports its CUDA extension at module level: import it only
+    # here, never when dsym_mm is imported.
+    from mamba_ssm.ops.selective_scan_interface import selective_scan_fn
+    return selective_scan_fn
+
+
+def selective_scan(u: Tensor,
+                   delta: Tensor,
+                   A: Tensor,
+                   B: Tensor,
+                   C: Tensor,
+                   D: Optional[Tensor] = None,
+                   z: Optional[Tensor] = None,
+                   delta_bias: Optional[Tensor] = None,
+                   delta_softplus: bool = False,
+                   backend: str = 'auto',
+                   chunk_size: Optional[int] = None) -> Tensor:
+    """Selective scan ``out = SSM(A, delta, B, C)(u)`` (Mamba, eq. (4)).
+
+    Args:
+        u (Tensor): input, ``(batch, dim, L)``.
+        delta (Tensor): step sizes, ``(batch, dim, L)``.
+        A (Tensor): state matrix (diagonal per channel), ``(dim, N)``.
+        B (Tensor): input matrices, ``(batch, N, L)`` or ``(batch, G, N, L)``
+            with ``dim`` divisible by ``G`` (each group of ``dim / G``
+            channels shares one ``B``).
+        C (Tensor): output matrices, same shapes as ``B``.
+        D (Tensor, optional): skip connection, ``(dim, )``.
+        z (Tensor, optional): gate, ``(batch, dim, L)``; the output is
+            multiplied by ``SiLU(z)``.
+        delta_bias (Tensor, optional): added to ``delta``, ``(dim, )``.
+        delta_softplus (bool): apply softplus to ``delta`` (after the bias).
+        backend (str): ``'chunked'`` (plain PyTorch, any device),
+            ``'sequential'`` (the step-by-step reference, slow),
+            ``'mamba_ssm'`` (mamba-ssm's CUDA kernel) or ``'auto'``:
+            mamba-ssm for CUDA tensors when it imports, else ``'chunked'``.
+        chunk_size (int, optional): chunk length of ``'chunked'``; default
+            ``ceil(sqrt(L))``, which minimises the number of steps.
+
+    Returns:
+        Tensor: ``(batch, dim, L)`` in the dtype of ``u``.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f'backend must be one of {BACKENDS}, got {backend!r}')
+    if backend == 'auto':
+        backend = 'mamba_ssm' if u.is_cuda and mamba_ssm_available() \
+            else 'chunked'
+    if backend == 'mamba_ssm':
+        return _import_mamba_selective_scan()(u, delta, A, B, C, D, z,
+                                              delta_bias, delta_softplus)
+
+    dtype = u.dtype
+    batch, dim, length = u.shape
+    if B.dim() == 3:
+        B, C = B.unsqueeze(1), C.unsqueeze(1)
+    groups = B.shape[1]
+    if dim % groups:
+        raise ValueError(f'dim {dim} is not divisible by the {groups} groups '
+                         'of B and C')
+    work = torch.promote_types(torch.float32, dtype)
+    u, delta, A, B, C = (t.to(work) for t in (u, delta, A, B, C))
+    if delta_bias is not None:
+        delta = delta + delta_bias.to(work)[:, None]
+    if delta_softplus:
+        delta = F.softplus(delta)
+
+    if backend == 'sequential':
+        y = _sequential_scan(u, delta, A, B, C)
+    else:
+        chunk = chunk_size or max(1, math.ceil(math.sqrt(length)))
+        y = _chunked_scan(u, delta, A, B, C, chunk)
+    if D is not None:
+        y = y + u * D.to(work)[:, None]
+    if z is not None:
+        y = y * F.silu(z.to(work))
+    return y.to(dtype)
+
+
+def _sequential_scan(u: Tensor, delta: Tensor, A: Tensor, B: Tensor,
+                     C: Tensor) -> Tensor:
+    """One step per position: the reference the chunked scan is timed and
+    checked against (mamba-ssm's ``selective_scan_ref`` recurrence)."""
+    batch, dim, length = u.shape
+    groups, n = B.shape[1], B.shape[2]
+    decay = torch.exp(delta.unsqueeze(-1) * A[:, None, :])  # b d l n
+    B = B.repeat_interleave(dim // groups, dim=1)  # b d n l
+    C = C.repeat_interleave(dim // groups, dim=1)
+    drive = (delta * u).unsqueeze(-1) * B.transpose(2, 3)  # b d l n
+    h = u.new_zeros(batch, dim, n)
+    ys = []
+    for t in range(length):
+        h = decay[:, :, t] * h + drive[:, :, t]
+        ys.append(torch.einsum('bdn,bdn->bd', h, C[..., t]))
+    return torch.stack(ys, dim=-1)
+
+
+def _chunked_scan(u: Tensor, delta: Tensor, A: Tensor, B: Tensor, C: Tensor,
+                  chunk: int) -> Tensor:
+    """Two-level scan; see the module docstring.
+
+    Layout ``(K, batch, groups, dim / groups, chunks, N)`` so that every
+    step reads one contiguous slab.
+    """
+    batch, dim, length = u.shape
+    groups, n = B.shape[1], B.shape[2]
+    per_group = dim // groups
+    chunks = -(-length // chunk)
+    pad = chunks * chunk - length
+    if pad:  # delta = 0 pads: decay 1, no drive; the outputs are cut off
+        u, delta = F.pad(u, (0, pad)), F.pad(delta, (0, pad))
+        B, C = F.pad(B, (0, pad)), F.pad(C, (0, pad))
+
+    def steps_first(x: Tensor) -> Tensor:
+        # (b, g, e, L) -> (K, b, g, e, chunks)
+        return x.unflatten(-1, (chunks, chunk)).movedim(-1, 0)
+
+    delta_k = steps_first(delta.view(batch, groups, per_group, -1))
+    du_k = steps_first((delta * u).view(batch, groups, per_group, -1))
+    B_k = steps_first(B).movedim(-2, -1).unsqueeze(3)  # K b g 1 chunks N
+    C_k = steps_first(C).movedim(-2, -1).unsqueeze(3)
+    A_g = A.view(groups, per_group, 1, n)
+    decay = torch.exp(delta_k.unsqueeze(-1) * A_g)  # K b g e chunks N
+    drive = du_k.unsqueeze(-1) * B_k
+
+    # 1) the recurrence inside every chunk from a zero state, all chunks
+    #    at once
+    h = torch.zeros_like(drive[0])
+    local = []
+    for k in range(chunk):
+        h = torch.addcmul(drive[k], decay[k], h)
+        local.append(h)
+    local = torch.stack(local)
+    # 2) carry the state across chunk ends; the decay from a chunk's start
+    #    to position k is exp(A * (delta_0 + ... + delta_k)) <= 1
+    delta_in_chunk = torch.cumsum(delta_k, dim=0)
+    chunk_decay = torch.exp(delta_in_chunk[-1].unsqueeze(-1) * A_g)
+    carry = torch.zeros_like(h[..., 0, :])
+    carried = []
+    for c in range(chunks):
+        carried.append(carry)
+        carry = torch.addcmul(local[-1, ..., c, :], chunk_decay[..., c, :],
+                              carry)
+    carried = torch.stack(carried, dim=-2)  # b g e chunks N
+    # 3) h_t = local_t + (decay since the chunk start) * carried state
+    states = torch.addcmul(
+        local, torch.exp(delta_in_chunk.unsqueeze(-1) * A_g), carried)
+    y = (states * C_k).sum(-1)  # K b g e chunks
+    y = y.movedim(0, -1).reshape(batch, dim, -1)
+    return y[..., :length]
