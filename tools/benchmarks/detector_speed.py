@@ -39,6 +39,8 @@ def parse_args(argv=None):
                         help='input size for the FLOPs count (default: the '
                         'config\'s)')
     parser.add_argument('--write', help='markdown file to update')
+    parser.add_argument('--section', default='detector_speed',
+                        help='marked block of --write to rewrite')
     return parser.parse_args(argv)
 
 
@@ -151,13 +153,14 @@ def main(argv=None):
                 b.infer_times.append(t_infer)
     text = table(benches, args)
     cmd = ('python tools/benchmarks/detector_speed.py ' +
-           ' '.join(args.configs) + f' --repeats {args.repeats}')
+           ' '.join(args.configs) + f' --repeats {args.repeats}' +
+           f' --section {args.section}')
     text = (f'Medians of {args.repeats} alternating runs, '
             f'{args.threads} CPU threads, torch {torch.__version__}.\n'
             f'Command: `{cmd}`\n\n{text}')
     print(text)
     if args.write:
-        write_section(args.write, 'detector_speed', text)
+        write_section(args.write, args.section, text)
 
 
 if __name__ == '__main__':

@@ -13,15 +13,17 @@ arXiv 2312.00752, Algorithm 2). The argument conventions are those of
 the call is handed to mamba-ssm's kernel unchanged.
 
 On CPU (or without mamba-ssm) :func:`selective_scan` uses a two-level
-chunked scan: the sequence of length ``L`` is cut into chunks of ``K``; the
-recurrence runs over the ``K`` positions of all chunks at once, then once
-over the ``L / K`` chunk ends to carry the states across chunks, and the
-carried state enters each position through the cumulative product of the
-decays inside its chunk. That is ``K + L / K`` (about ``2 * sqrt(L)``)
-vectorised steps instead of ``L``. Only decays ``exp(delta * A)`` and their
-products appear, never their inverses, so nothing overflows: a product
-that underflows to zero is a decay that small. The result is the exact
-recurrence (up to float rounding), and autograd gives exact gradients.
+chunked scan: the sequence of length ``L`` is cut into chunks of ``K``.
+(1) The recurrence runs from a zero state over the ``K`` positions of all
+chunks at once, each step's output ``C . h`` taken on the way; (2) the
+chunk-end states are carried across the ``L / K`` chunks; (3) the carried
+state reaches position ``k`` of its chunk through the decay
+``exp(A * (delta_1 + ... + delta_k))``. That is about ``3 * sqrt(L)``
+vectorised steps instead of ``L``, each on a slab small enough to stay in
+cache. Only decays (``<= 1``) and their products appear, never their
+inverses, so nothing overflows however large ``delta`` is: a product that
+underflows to zero is a decay that small. The result is the exact
+recurrence up to float rounding, and autograd gives exact gradients.
 """
 import math
 from typing import Optional
@@ -135,9 +137,12 @@ def _sequential_scan(u: Tensor, delta: Tensor, A: Tensor, B: Tensor,
     drive = (delta * u).unsqueeze(-1) * B.transpose(2, 3)  # b d l n
     h = u.new_zeros(batch, dim, n)
     ys = []
-    for t in range(length):
-        h = decay[:, :, t] * h + drive[:, :, t]
-        ys.append(torch.einsum('bdn,bdn->bd', h, C[..., t]))
+    # unbind, not indexing: its backward stacks the step gradients instead
+    # of scattering each into a full-size zero tensor
+    for decay_t, drive_t, C_t in zip(decay.unbind(2), drive.unbind(2),
+                                     C.unbind(3)):
+        h = decay_t * h + drive_t
+        ys.append((h * C_t).sum(-1))
     return torch.stack(ys, dim=-1)
 
 
@@ -165,32 +170,35 @@ def _chunked_scan(u: Tensor, delta: Tensor, A: Tensor, B: Tensor, C: Tensor,
     du_k = steps_first((delta * u).view(batch, groups, per_group, -1))
     B_k = steps_first(B).movedim(-2, -1).unsqueeze(3)  # K b g 1 chunks N
     C_k = steps_first(C).movedim(-2, -1).unsqueeze(3)
+    delta_k, du_k, B_k, C_k = (x.contiguous()
+                               for x in (delta_k, du_k, B_k, C_k))
     A_g = A.view(groups, per_group, 1, n)
-    decay = torch.exp(delta_k.unsqueeze(-1) * A_g)  # K b g e chunks N
-    drive = du_k.unsqueeze(-1) * B_k
 
     # 1) the recurrence inside every chunk from a zero state, all chunks
-    #    at once
-    h = torch.zeros_like(drive[0])
-    local = []
+    #    at once; each step's output y = C . h on the way
+    h = None
+    y = []
     for k in range(chunk):
-        h = torch.addcmul(drive[k], decay[k], h)
-        local.append(h)
-    local = torch.stack(local)
+        drive = du_k[k].unsqueeze(-1) * B_k[k]  # b g e chunks N
+        if h is None:
+            h = drive
+        else:
+            h = torch.addcmul(drive, torch.exp(delta_k[k].unsqueeze(-1) * A_g),
+                              h)
+        y.append((h * C_k[k]).sum(-1))
     # 2) carry the state across chunk ends; the decay from a chunk's start
-    #    to position k is exp(A * (delta_0 + ... + delta_k)) <= 1
+    #    to its position k is exp(A * (delta_0 + ... + delta_k)) <= 1
     delta_in_chunk = torch.cumsum(delta_k, dim=0)
     chunk_decay = torch.exp(delta_in_chunk[-1].unsqueeze(-1) * A_g)
     carry = torch.zeros_like(h[..., 0, :])
     carried = []
     for c in range(chunks):
         carried.append(carry)
-        carry = torch.addcmul(local[-1, ..., c, :], chunk_decay[..., c, :],
-                              carry)
+        carry = torch.addcmul(h[..., c, :], chunk_decay[..., c, :], carry)
     carried = torch.stack(carried, dim=-2)  # b g e chunks N
-    # 3) h_t = local_t + (decay since the chunk start) * carried state
-    states = torch.addcmul(
-        local, torch.exp(delta_in_chunk.unsqueeze(-1) * A_g), carried)
-    y = (states * C_k).sum(-1)  # K b g e chunks
-    y = y.movedim(0, -1).reshape(batch, dim, -1)
-    return y[..., :length]
+    # 3) y_k += C_k . (decay since the chunk start * carried state)
+    for k in range(chunk):
+        y[k] = y[k] + (torch.exp(delta_in_chunk[k].unsqueeze(-1) * A_g) *
+                       carried * C_k[k]).sum(-1)
+    y = torch.stack(y, dim=-1)  # b g e chunks K
+    return y.reshape(batch, dim, -1)[..., :length]
