@@ -7,3 +7,7 @@ train_dataloader = dict(
         dict(_base_.neu_semi_unlabeled,
              ann_file='annotations/unlabeled_20.json')
     ]))
+model = dict(
+    semi_train_cfg=dict(
+        pseudo_label_filter=dict(
+            boxes_per_image=_base_.neu_semi_boxes_per_image[20])))

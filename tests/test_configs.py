@@ -2,6 +2,7 @@
 import glob
 import os.path as osp
 
+import numpy as np
 import pytest
 import torch
 from mmdet.structures import DetDataSample
@@ -75,3 +76,25 @@ def test_config_builds_and_runs_forward(path):
     # no SyncBN on a CPU protocol
     assert not any('SyncBatchNorm' in type(m).__name__
                    for m in model.modules())
+
+
+@pytest.mark.parametrize('pct', [10, 20, 40])
+def test_dsym_filter_uses_its_split_box_density(pct, neu_root):
+    """The pseudo-label filter's boxes per image are the labeled split's."""
+    from dsym_mm.datasets.voc_annotations import parse_voc_xml
+    name = 'dsym_neu_40pct.py' if pct == 40 else f'dsym_neu_{pct}pct.py'
+    cfg = Config.fromfile(osp.join(REPO, 'configs', name))
+    filt = cfg.model.semi_train_cfg.pseudo_label_filter
+    classes = cfg.train_dataloader.dataset.datasets[0].metainfo.classes
+    assert cfg.train_dataloader.dataset.datasets[0].ann_file.endswith(
+        f'labeled_{pct}.json')
+    with open(osp.join(REPO, 'splits', 'neu_det',
+                       f'labeled_{pct}.txt')) as f:
+        stems = f.read().split()
+    counts = np.zeros(len(classes))
+    for stem in stems:
+        record = parse_voc_xml(
+            osp.join(neu_root, 'annotations', stem + '.xml'), classes)
+        np.add.at(counts, record['labels'], 1)
+    np.testing.assert_allclose(filt.boxes_per_image, counts / len(stems),
+                               atol=0.005)

@@ -15,7 +15,8 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 from mmengine.structures import InstanceData
 
-from dsym_mm.models import ClassAdaptiveThresholdFilter
+from dsym_mm.models import (ClassAdaptiveThresholdFilter,
+                            ClassFrequencyThresholdFilter)
 from dsym_mm.registry import HOOKS, MODELS
 
 from .conftest import REPO
@@ -221,3 +222,35 @@ def test_class_adaptive_thresholds_follow_the_teacher():
     assert masks[0].tolist() == [True, True, True, True, False]
     state = filt.state_dict()
     assert set(state) == {'mean_scores', 'seen'}  # saved with the model
+
+
+def test_class_frequency_thresholds_keep_the_labeled_box_density():
+    # 2 images; the labeled set has 1.0 box per image of class 0, 0.5 of
+    # class 1 and 1.0 of class 2
+    filt = ClassFrequencyThresholdFilter([1.0, 0.5, 1.0], min_thr=0.1,
+                                         max_thr=0.8, momentum=0.5)
+    batch = [
+        InstanceData(scores=torch.tensor([0.3, 0.2, 0.95]),
+                     labels=torch.tensor([0, 1, 1])),
+        InstanceData(scores=torch.tensor([0.25, 0.05, 0.15, 0.9]),
+                     labels=torch.tensor([0, 0, 1, 0])),
+    ]
+    masks = filt.keep_masks(batch, torch.zeros(1), [], 0.)
+    # class 0: 2nd best of (0.9, 0.3, 0.25, 0.05) = 0.3; class 1: best of
+    # (0.95, 0.2, 0.15) = 0.95 -> clipped to 0.8; class 2: no candidates
+    torch.testing.assert_close(filt.thresholds, torch.tensor([0.3, 0.8, 0.8]))
+    assert [m.tolist() for m in masks] == [[True, False, True],
+                                           [False, False, False, True]]
+    assert filt.seen.tolist() == [True, True, False]
+    # the next batch moves the thresholds half way (momentum 0.5)
+    filt.keep_masks([InstanceData(scores=torch.tensor([0.5, 0.02]),
+                                  labels=torch.tensor([0, 2]))],
+                    torch.zeros(1), [], 0.)
+    torch.testing.assert_close(filt.thresholds,
+                               torch.tensor([0.4, 0.8, 0.1]))  # 0.02 -> 0.1
+    # frozen in eval mode, and saved with the model
+    filt.eval()
+    filt.keep_masks(batch, torch.zeros(1), [], 0.)
+    torch.testing.assert_close(filt.thresholds,
+                               torch.tensor([0.4, 0.8, 0.1]))
+    assert set(filt.state_dict()) == {'thresholds', 'seen'}

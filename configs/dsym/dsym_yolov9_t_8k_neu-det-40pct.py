@@ -1,6 +1,6 @@
 # DSYM (paper section 3.1, Table 1) with YOLOv9-t as student and teacher,
 # 40 % of NEU-DET labeled. Pseudo-labels: teacher confidence per class
-# (adaptive, starting at tau_conf = 0.5); consistency loss (eq. (2)).
+# (thresholds that keep the labeled box density); consistency loss (eq. (2)).
 _base_ = [
     '../yolov9/yolov9_t_1xb16-100e_neu-det-40pct.py',
     '../_base_/schedules/neu_semi_cpu_8k.py'
