@@ -1,4 +1,5 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+import importlib
 import subprocess
 import sys
 
@@ -117,10 +118,20 @@ def test_runs_without_cuda_and_without_mamba_ssm():
         'assert block.A_log.grad is not None',
     ])
     subprocess.run([sys.executable, '-c', code], check=True)
-    from dsym_mm.models.layers import selective_scan as module
+
+
+def test_auto_backend_never_touches_mamba_ssm_on_cpu(monkeypatch):
+    module = importlib.import_module('dsym_mm.models.layers.selective_scan')
+
+    def forbidden():
+        raise AssertionError('mamba_ssm imported for CPU tensors')
+
+    monkeypatch.setattr(module, '_import_mamba_selective_scan', forbidden)
     inputs = random_inputs(1, 2, 5, 2, None, 0.1, torch.float32)
-    selective_scan(**inputs)
-    assert 'mamba_ssm' not in sys.modules or not module.mamba_ssm_available()
+    expected = selective_scan(**inputs, backend='chunked')
+    torch.testing.assert_close(selective_scan(**inputs), expected)
+    with pytest.raises(AssertionError, match='imported'):
+        selective_scan(**inputs, backend='mamba_ssm')
 
 
 @pytest.mark.parametrize('scan_mode', ['raster', 'ss2d'])
