@@ -17,6 +17,7 @@ from mmengine.structures import InstanceData
 
 from dsym_mm.models import (ClassAdaptiveThresholdFilter,
                             ClassFrequencyThresholdFilter)
+from dsym_mm.models.detectors.dsym import captured_outputs
 from dsym_mm.registry import HOOKS, MODELS
 
 from .conftest import REPO
@@ -112,6 +113,18 @@ def test_no_surviving_pseudo_label_zeroes_the_unsup_loss(tiny_neu):
     for key in ('unsup_loss_cls', 'unsup_loss_bbox', 'unsup_loss_dfl'):
         assert losses[key] == 0 and torch.isfinite(losses[key])
     assert losses['unsup_num_candidates'] > 0
+
+
+def test_zero_unlabeled_weights_train_supervised_only(tiny_neu):
+    """The ablation's supervised row: no unlabeled branch is run."""
+    cfg = tiny_cfg(tiny_neu, unsup_weight=0., consistency_weight=0.)
+    model = build(cfg)
+    set_iter(5)
+    with captured_outputs(model.teacher.bbox_head) as teacher_calls:
+        losses = train_step(model, first_batch(cfg))
+    assert teacher_calls == []
+    assert not any(key.startswith('unsup') for key in losses)
+    assert {'sup_loss_cls', 'sup_loss_bbox', 'sup_loss_dfl'} <= set(losses)
 
 
 def test_teacher_gets_no_gradient(tiny_neu):

@@ -82,6 +82,15 @@ class DSYM(SemiBaseDetector):
         hub = MessageHub.get_current_instance()
         return hub.get_info('iter', 0), max(hub.get_info('max_iters', 1), 1)
 
+    @property
+    def learns_from_unlabeled(self) -> bool:
+        """False when both unlabeled losses have weight 0: the unlabeled
+        branches are then skipped, leaving supervised training with the same
+        schedule and EMA teacher (the ablation's supervised row)."""
+        cfg = self.semi_train_cfg
+        return cfg.get('unsup_weight', 1.) > 0 or cfg.get(
+            'consistency_weight', 0.) > 0
+
     def in_burn_in(self) -> bool:
         return self.current_iter()[0] < self.burn_in_iters
 
@@ -99,7 +108,7 @@ class DSYM(SemiBaseDetector):
              multi_batch_data_samples: Dict[str, SampleList]) -> dict:
         losses = self.loss_by_gt_instances(multi_batch_inputs['sup'],
                                            multi_batch_data_samples['sup'])
-        if self.in_burn_in():
+        if self.in_burn_in() or not self.learns_from_unlabeled:
             return losses
         pseudo_samples, batch_info = self.get_pseudo_instances(
             multi_batch_inputs['unsup_teacher'],
