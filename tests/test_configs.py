@@ -54,6 +54,12 @@ def test_config_builds_and_runs_forward(path):
     assert train_sets[0].ann_file.startswith('annotations/labeled_')
     assert all('unlabeled_' in d.ann_file for d in train_sets[1:])
     assert cfg.test_dataloader.dataset.ann_file == 'annotations/test.json'
+    if cfg.model.get('detector', {}).get('init_cfg'):
+        # starts from the work dir of a config of ours (loading it is
+        # tested in test_dsym.py)
+        work_dir = cfg.model.detector.init_cfg.checkpoint.split('/')[1]
+        assert work_dir + '.py' in [osp.basename(p) for p in CONFIGS]
+        cfg.model.detector.init_cfg = None
     model = MODELS.build(cfg.model)
     model.init_weights()
     if cfg.model.type.endswith('DSYM'):  # multi-branch data: test_dsym.py

@@ -267,3 +267,22 @@ def test_class_frequency_thresholds_keep_the_labeled_box_density():
     torch.testing.assert_close(filt.thresholds,
                                torch.tensor([0.4, 0.8, 0.1]))
     assert set(filt.state_dict()) == {'thresholds', 'seen'}
+
+
+def test_fine_tuning_config_starts_both_models_from_a_checkpoint(tmp_path):
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs', 'dsym',
+                 'dsym_yolov9_t_3k-from-sup_neu-det-40pct.py'))
+    init_default_scope(cfg.default_scope)
+    detector_cfg = copy.deepcopy(cfg.model.detector)
+    detector_cfg.pop('init_cfg')
+    supervised = MODELS.build(detector_cfg)
+    supervised.init_weights()
+    checkpoint = str(tmp_path / 'epoch_100.pth')
+    torch.save(dict(state_dict=supervised.state_dict()), checkpoint)
+    cfg.model.detector.init_cfg.checkpoint = checkpoint
+    model = build(cfg)
+    for name, value in supervised.state_dict().items():
+        assert torch.equal(model.student.state_dict()[name], value), name
+        assert torch.equal(model.teacher.state_dict()[name], value), name
+    assert model.burn_in_iters == 0
