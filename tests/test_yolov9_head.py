@@ -197,3 +197,7 @@ def test_mamba_head_places_blocks_where_configured():
     cfg.head_module.placement = 'neck'
     with pytest.raises(ValueError, match='placement'):
         MODELS.build(cfg)
+    cfg = build_head_cfg('mamba-branches-ss2d')
+    cfg.head_module.mamba_levels = (0, 3)
+    with pytest.raises(ValueError, match='mamba_levels'):
+        MODELS.build(cfg)

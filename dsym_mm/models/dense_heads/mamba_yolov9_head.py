@@ -53,6 +53,9 @@ class MambaYOLOv9HeadModule(YOLOv9HeadModule):
         super()._init_layers()
         levels = range(self.num_levels) if self.mamba_levels is None \
             else self.mamba_levels
+        if not set(levels) <= set(range(self.num_levels)):
+            raise ValueError(f'mamba_levels {list(levels)} must index the '
+                             f'{self.num_levels} head levels')
         if self.placement == 'stem':
             self.mamba_stems = nn.ModuleList(
                 self._mamba(c) if i in levels else nn.Identity()

@@ -166,8 +166,8 @@ def _chunked_scan(u: Tensor, delta: Tensor, A: Tensor, B: Tensor, C: Tensor,
         # (b, g, e, L) -> (K, b, g, e, chunks)
         return x.unflatten(-1, (chunks, chunk)).movedim(-1, 0)
 
-    delta_k = steps_first(delta.view(batch, groups, per_group, -1))
-    du_k = steps_first((delta * u).view(batch, groups, per_group, -1))
+    delta_k = steps_first(delta.reshape(batch, groups, per_group, -1))
+    du_k = steps_first((delta * u).reshape(batch, groups, per_group, -1))
     B_k = steps_first(B).movedim(-2, -1).unsqueeze(3)  # K b g 1 chunks N
     C_k = steps_first(C).movedim(-2, -1).unsqueeze(3)
     delta_k, du_k, B_k, C_k = (x.contiguous()
