@@ -286,3 +286,38 @@ def test_fine_tuning_config_starts_both_models_from_a_checkpoint(tmp_path):
         assert torch.equal(model.student.state_dict()[name], value), name
         assert torch.equal(model.teacher.state_dict()[name], value), name
     assert model.burn_in_iters == 0
+
+
+def test_real_views_project_boxes_like_the_transforms_move_them(tiny_neu):
+    """Through the config's real weak and strong pipelines (labels loaded
+    for the check), teacher-view boxes projected the way DSYM projects
+    pseudo-labels land on the strong view's own boxes."""
+    from mmdet.registry import DATASETS
+    from mmdet.structures.bbox import (bbox_overlaps, bbox_project,
+                                       get_box_tensor)
+    cfg = tiny_cfg(tiny_neu)
+    dataset_cfg = copy.deepcopy(cfg.train_dataloader.dataset.datasets[0])
+    pipeline = copy.deepcopy(cfg.neu_semi_unsup_pipeline)
+    assert pipeline[1].type.endswith('LoadEmptyAnnotations')
+    pipeline[1] = dict(type='mmdet.LoadAnnotations', with_bbox=True)
+    dataset_cfg.pipeline = pipeline
+    init_default_scope(cfg.default_scope)
+    dataset = DATASETS.build(dataset_cfg)
+    ious = []
+    for i in range(len(dataset)):
+        for _ in range(3):  # several random views of each image
+            views = dataset[i]['data_samples']
+            teacher, student = views['unsup_teacher'], views['unsup_student']
+            if len(student.gt_instances) != len(teacher.gt_instances):
+                continue  # a box left the strong view
+            to_orig = torch.as_tensor(teacher.homography_matrix).inverse()
+            boxes = bbox_project(get_box_tensor(teacher.gt_instances.bboxes),
+                                 to_orig.float(), teacher.ori_shape)
+            boxes = bbox_project(
+                boxes, torch.as_tensor(student.homography_matrix).float(),
+                student.img_shape)
+            ious.append(bbox_overlaps(
+                boxes, get_box_tensor(student.gt_instances.bboxes),
+                is_aligned=True))
+    ious = torch.cat(ious)
+    assert len(ious) >= 10 and ious.min() > 0.99
