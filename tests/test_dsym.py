@@ -2,6 +2,7 @@
 """DSYM's teacher-student training (issue 3) on tiny real NEU-DET data."""
 import copy
 import os.path as osp
+import random
 from types import SimpleNamespace
 
 import numpy as np
@@ -303,6 +304,8 @@ def test_real_views_project_boxes_like_the_transforms_move_them(tiny_neu):
     dataset_cfg.pipeline = pipeline
     init_default_scope(cfg.default_scope)
     dataset = DATASETS.build(dataset_cfg)
+    np.random.seed(0)  # the transforms draw from numpy and random
+    random.seed(0)
     ious = []
     for i in range(len(dataset)):
         for _ in range(3):  # several random views of each image
@@ -316,8 +319,10 @@ def test_real_views_project_boxes_like_the_transforms_move_them(tiny_neu):
             boxes = bbox_project(
                 boxes, torch.as_tensor(student.homography_matrix).float(),
                 student.img_shape)
-            ious.append(bbox_overlaps(
-                boxes, get_box_tensor(student.gt_instances.bboxes),
-                is_aligned=True))
+            target = get_box_tensor(student.gt_instances.bboxes)
+            # a box pushed off the image is clipped to a line in both; DSYM
+            # drops such pseudo-boxes (min_pseudo_bbox_wh)
+            inside = ((target[:, 2:] - target[:, :2]) > 1).all(1)
+            ious.append(bbox_overlaps(boxes, target, is_aligned=True)[inside])
     ious = torch.cat(ious)
     assert len(ious) >= 10 and ious.min() > 0.99
