@@ -12,14 +12,13 @@ with the bias giving steps in [1e-3, 0.1], random ``u``, ``B``, ``C``,
 ``D``, ``z``.
 """
 import argparse
-import math
 import statistics
 import time
 
 import torch
 from doc_sections import write_section  # tools/benchmarks/
 
-from dsym_mm.models.layers import selective_scan
+from dsym_mm.models.layers import MambaBlock2d, selective_scan
 
 
 def parse_args(argv=None):
@@ -35,19 +34,21 @@ def parse_args(argv=None):
 
 
 def mamba_like_inputs(batch, dim, length, state, seed=0):
+    """Random activations with the SSM parameters of a freshly initialised
+    :class:`MambaBlock2d` (expansion 1, so its inner width is ``dim``)."""
+    torch.manual_seed(seed)
+    block = MambaBlock2d(dim, d_state=state, expand=1.0)
     g = torch.Generator().manual_seed(seed)
-    dt = torch.exp(
-        torch.rand(dim, generator=g) * (math.log(0.1) - math.log(1e-3)) +
-        math.log(1e-3))
-    return dict(
-        u=torch.randn(batch, dim, length, generator=g),
-        delta=torch.randn(batch, dim, length, generator=g) * 0.5,
-        A=-torch.arange(1., state + 1).expand(dim, state).contiguous(),
-        B=torch.randn(batch, 1, state, length, generator=g),
-        C=torch.randn(batch, 1, state, length, generator=g),
-        D=torch.ones(dim),
-        z=torch.randn(batch, dim, length, generator=g),
-        delta_bias=dt + torch.log(-torch.expm1(-dt)))
+    with torch.no_grad():
+        return dict(
+            u=torch.randn(batch, dim, length, generator=g),
+            delta=torch.randn(batch, dim, length, generator=g) * 0.5,
+            A=-torch.exp(block.A_log),
+            B=torch.randn(batch, 1, state, length, generator=g),
+            C=torch.randn(batch, 1, state, length, generator=g),
+            D=block.D.clone(),
+            z=torch.randn(batch, dim, length, generator=g),
+            delta_bias=block.dt_proj_bias.clone())
 
 
 def timed(fn, backward: bool) -> float:

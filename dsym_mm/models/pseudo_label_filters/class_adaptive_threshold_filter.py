@@ -2,16 +2,15 @@
 from typing import List
 
 import torch
-from mmdet.structures import SampleList
 from mmengine.structures import InstanceData
 
 from dsym_mm.registry import TASK_UTILS
 
-from .base_pseudo_label_filter import BasePseudoLabelFilter
+from .per_class_threshold_filter import PerClassThresholdFilter
 
 
 @TASK_UTILS.register_module()
-class ClassAdaptiveThresholdFilter(BasePseudoLabelFilter):
+class ClassAdaptiveThresholdFilter(PerClassThresholdFilter):
     """Per-class confidence thresholds that follow the teacher's scores.
 
     DSYM's single ``tau_conf`` (eq. (20)) starves classes whose detections
@@ -39,13 +38,10 @@ class ClassAdaptiveThresholdFilter(BasePseudoLabelFilter):
                  score_thr: float = 0.5,
                  min_thr: float = 0.2,
                  momentum: float = 0.99):
-        super().__init__()
-        assert 0 <= min_thr <= score_thr <= 1 and 0 <= momentum < 1
-        self.score_thr, self.min_thr, self.momentum = (score_thr, min_thr,
-                                                       momentum)
+        super().__init__(num_classes, momentum)
+        assert 0 <= min_thr <= score_thr <= 1
+        self.score_thr, self.min_thr = score_thr, min_thr
         self.register_buffer('mean_scores', torch.zeros(num_classes))
-        self.register_buffer('seen', torch.zeros(num_classes,
-                                                 dtype=torch.bool))
 
     @property
     def thresholds(self) -> torch.Tensor:
@@ -64,22 +60,4 @@ class ClassAdaptiveThresholdFilter(BasePseudoLabelFilter):
         n = len(self.mean_scores)
         count = torch.bincount(labels, minlength=n)
         total = torch.bincount(labels, weights=scores.float(), minlength=n)
-        batch_mean = total / count.clamp(min=1)
-        observed = count > 0
-        m = self.momentum
-        ema = torch.where(self.seen,
-                          m * self.mean_scores + (1 - m) * batch_mean,
-                          batch_mean)
-        self.mean_scores.copy_(torch.where(observed, ema, self.mean_scores))
-        self.seen |= observed
-
-    def keep_masks(self, pseudo_instances: List[InstanceData],
-                   batch_inputs: torch.Tensor,
-                   batch_data_samples: SampleList,
-                   progress: float) -> List[torch.Tensor]:
-        if self.training:
-            self.update(pseudo_instances)
-        thresholds = self.thresholds.to(batch_inputs.device)
-        return [
-            inst.scores > thresholds[inst.labels] for inst in pseudo_instances
-        ]
+        self.track(self.mean_scores, total / count.clamp(min=1), count > 0)

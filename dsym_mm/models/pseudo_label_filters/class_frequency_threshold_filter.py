@@ -2,16 +2,15 @@
 from typing import List, Sequence
 
 import torch
-from mmdet.structures import SampleList
 from mmengine.structures import InstanceData
 
 from dsym_mm.registry import TASK_UTILS
 
-from .base_pseudo_label_filter import BasePseudoLabelFilter
+from .per_class_threshold_filter import PerClassThresholdFilter
 
 
 @TASK_UTILS.register_module()
-class ClassFrequencyThresholdFilter(BasePseudoLabelFilter):
+class ClassFrequencyThresholdFilter(PerClassThresholdFilter):
     """Per-class thresholds at the teacher's score quantile that keeps as
     many pseudo-boxes per image as the labeled set has boxes of the class.
 
@@ -45,18 +44,15 @@ class ClassFrequencyThresholdFilter(BasePseudoLabelFilter):
                  min_thr: float = 0.1,
                  max_thr: float = 0.9,
                  momentum: float = 0.9):
-        super().__init__()
-        assert 0 <= min_thr <= max_thr <= 1 and 0 <= momentum < 1
-        self.min_thr, self.max_thr, self.momentum = min_thr, max_thr, momentum
+        super().__init__(len(boxes_per_image), momentum)
+        assert 0 <= min_thr <= max_thr <= 1
+        self.min_thr, self.max_thr = min_thr, max_thr
         self.register_buffer(
             'boxes_per_image',
             torch.tensor(boxes_per_image, dtype=torch.float),
             persistent=False)
-        num_classes = len(boxes_per_image)
-        self.register_buffer('thresholds', torch.full((num_classes, ),
-                                                      max_thr))
-        self.register_buffer('seen', torch.zeros(num_classes,
-                                                 dtype=torch.bool))
+        self.register_buffer('thresholds',
+                             torch.full((len(boxes_per_image), ), max_thr))
 
     def batch_thresholds(self, pseudo_instances: List[InstanceData]):
         """Score of the ``round(n * f_c)``-th best box of each class (NaN
@@ -74,24 +70,6 @@ class ClassFrequencyThresholdFilter(BasePseudoLabelFilter):
 
     @torch.no_grad()
     def update(self, pseudo_instances: List[InstanceData]) -> None:
-        batch = self.batch_thresholds(pseudo_instances).to(
-            self.thresholds.device)
-        observed = ~batch.isnan()
-        m = self.momentum
-        ema = torch.where(self.seen, m * self.thresholds + (1 - m) * batch,
-                          batch)
-        new = torch.where(observed, ema, self.thresholds)
-        self.thresholds.copy_(new.clamp(self.min_thr, self.max_thr))
-        self.seen |= observed
-
-    def keep_masks(self, pseudo_instances: List[InstanceData],
-                   batch_inputs: torch.Tensor,
-                   batch_data_samples: SampleList,
-                   progress: float) -> List[torch.Tensor]:
-        if self.training:
-            self.update(pseudo_instances)
-        thresholds = self.thresholds.to(batch_inputs.device)
-        return [
-            inst.scores >= thresholds[inst.labels]
-            for inst in pseudo_instances
-        ]
+        batch = self.batch_thresholds(pseudo_instances)
+        self.track(self.thresholds, batch, ~batch.isnan())
+        self.thresholds.clamp_(self.min_thr, self.max_thr)
