@@ -37,15 +37,20 @@ def default_scope():
     init_default_scope('mmyolo')
 
 
-def load_neu_converter():
-    """tools/dataset_converters/neu_det.py as a module."""
+def load_tool(*path: str):
+    """A script under tools/ as a module."""
     import importlib.util
+    name = osp.splitext(path[-1])[0]
     spec = importlib.util.spec_from_file_location(
-        'neu_det_converter',
-        osp.join(REPO, 'tools', 'dataset_converters', 'neu_det.py'))
+        name, osp.join(REPO, 'tools', *path))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_neu_converter():
+    """tools/dataset_converters/neu_det.py as a module."""
+    return load_tool('dataset_converters', 'neu_det.py')
 
 
 @pytest.fixture(scope='session')

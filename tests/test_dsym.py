@@ -223,6 +223,27 @@ def test_pseudo_labels_land_in_the_strong_view(tiny_neu, monkeypatch):
     assert projected[0].gt_instances.labels.tolist() == [2]
 
 
+def test_teacher_boxes_are_not_clipped_to_the_original_image(tiny_neu):
+    """A 50 px image seen at 64 px: the real YOLOv9 teacher's boxes must
+    span the whole view (MMYOLO's heads clip to ``ori_shape`` unless DSYM
+    says otherwise), and reach the original image's right and bottom edges
+    once projected back."""
+    keep_all = dict(type='mmdet.ScoreThresholdFilter', score_thr=0.)
+    model = build(tiny_cfg(tiny_neu, pseudo_label_filter=keep_all))
+    scale = np.diag([64 / 50, 64 / 50, 1.]).astype(np.float32)
+    sample = view_sample(scale)
+    sample.set_metainfo(dict(ori_shape=(50, 50)))
+    torch.manual_seed(0)
+    inputs = torch.rand(1, 3, 64, 64)
+    view_boxes = model.teacher_predict(inputs, [sample])[0].bboxes
+    assert len(view_boxes) > 0
+    assert view_boxes[:, 2:].max() > 55 and view_boxes.max() <= 64
+    assert sample.ori_shape == (50, 50)  # the caller's sample is untouched
+    pseudo, _ = model.get_pseudo_instances(inputs, [sample])
+    original = pseudo[0].gt_instances.bboxes
+    assert original[:, 2:].max() > 55 * 50 / 64 and original.max() <= 50
+
+
 def test_class_adaptive_thresholds_follow_the_teacher():
     filt = ClassAdaptiveThresholdFilter(3, score_thr=0.6, min_thr=0.2,
                                         momentum=0.5)

@@ -8,10 +8,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmdet.models.detectors import SemiBaseDetector
 from mmdet.models.utils import rename_loss_dict, reweight_loss_dict
-from mmdet.structures import SampleList
+from mmdet.structures import DetDataSample, SampleList
 from mmdet.structures.bbox import bbox_project
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmengine.logging import MessageHub
+from mmengine.structures import InstanceData
 
 from dsym_mm.registry import MODELS, TASK_UTILS
 
@@ -126,10 +127,7 @@ class DSYM(SemiBaseDetector):
             batch_data_samples: SampleList) -> Tuple[SampleList, dict]:
         """Teacher predictions on the weak view, filtered, in the original
         image's coordinates."""
-        self.teacher.eval()
-        results = self.teacher.predict(
-            batch_inputs, batch_data_samples, rescale=False)
-        candidates = [r.pred_instances for r in results]
+        candidates = self.teacher_predict(batch_inputs, batch_data_samples)
         it, max_iters = self.current_iter()
         kept = self.pseudo_label_filter(candidates, batch_inputs,
                                         batch_data_samples, it / max_iters)
@@ -146,6 +144,26 @@ class DSYM(SemiBaseDetector):
             num_candidates=sum(len(c) for c in candidates),
             num_kept=sum(len(k) for k in kept))
         return batch_data_samples, batch_info
+
+    @torch.no_grad()
+    def teacher_predict(self, batch_inputs: torch.Tensor,
+                        batch_data_samples: SampleList) -> List[InstanceData]:
+        """The teacher's detections in the view's pixel coordinates.
+
+        MMYOLO's heads clip boxes to ``ori_shape`` even when they do not
+        rescale, which would cut every box of a view larger than its image
+        (a 200 px NEU-DET image seen at 256 px loses its right and bottom
+        fifth). The teacher therefore sees samples whose ``ori_shape`` is
+        the view's own shape.
+        """
+        self.teacher.eval()
+        views = []
+        for data_sample in batch_data_samples:
+            view = DetDataSample(metainfo=data_sample.metainfo)
+            view.set_metainfo(dict(ori_shape=data_sample.img_shape))
+            views.append(view)
+        results = self.teacher.predict(batch_inputs, views, rescale=False)
+        return [r.pred_instances for r in results]
 
     def loss_by_pseudo_instances(self,
                                  batch_inputs: torch.Tensor,

@@ -1,0 +1,61 @@
+# Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+"""tools/analysis_tools/pseudo_label_quality.py: matching and a run."""
+import json
+import os.path as osp
+
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+
+from dsym_mm.registry import MODELS
+
+from .conftest import REPO, load_tool
+
+quality = load_tool('analysis_tools', 'pseudo_label_quality.py')
+
+
+def test_match_counts_each_ground_truth_once_per_class():
+    gt = torch.tensor([[0., 0., 10., 10.], [20., 20., 30., 30.]])
+    gt_labels = torch.tensor([0, 1])
+    pred = torch.tensor([
+        [0., 0., 10., 10.],  # hit, class 0
+        [0., 0., 10., 11.],  # same object again: false positive
+        [20., 20., 30., 30.],  # right place, wrong class
+        [21., 21., 30., 30.],  # hit, class 1 (IoU 0.81)
+    ])
+    labels = torch.tensor([0, 0, 2, 1])
+    tp, n_pred, n_gt = quality.match(pred, labels, gt, gt_labels, 0.5, 3)
+    assert tp.tolist() == [1., 1., 0.]
+    assert n_pred.tolist() == [2., 1., 1.]
+    assert n_gt.tolist() == [1., 1., 0.]
+    tp, _, _ = quality.match(pred, labels, gt, gt_labels, 0.9, 3)
+    assert tp.tolist() == [1., 0., 0.]
+
+
+def test_tool_scores_a_teacher_against_held_back_labels(
+        tiny_neu, tmp_path, capsys):
+    config = osp.join(REPO, 'configs', 'dsym',
+                      'dsym_yolov9_t_3k-from-sup_neu-det-40pct.py')
+    cfg = Config.fromfile(config)
+    init_default_scope(cfg.default_scope)
+    checkpoint = str(tmp_path / 'teacher.pth')
+    torch.save({'state_dict': MODELS.build(cfg.model.detector).state_dict()},
+               checkpoint)
+    # the six test images play the unlabeled set, their labels the truth
+    quality.main([
+        config, checkpoint, '--gt-ann', 'annotations/test.json',
+        '--batch-size', '4', '--cfg-options',
+        f'train_dataloader.dataset.datasets.1.data_root={tiny_neu}',
+        'train_dataloader.dataset.datasets.1.ann_file=annotations/test.json',
+        f'test_dataloader.dataset.data_root={tiny_neu}'
+    ])
+    rows = {
+        line.split()[0]: line.split()
+        for line in capsys.readouterr().out.splitlines()
+    }
+    with open(osp.join(tiny_neu, 'annotations', 'test.json')) as f:
+        test = json.load(f)
+    boxes_per_image = len(test['annotations']) / len(test['images'])
+    assert float(rows['all'][1]) == round(boxes_per_image, 2)
+    for name in ('crazing', 'scratches'):
+        assert len(rows[name]) == 7  # class thr gt kept prec recall cand

@@ -1,0 +1,176 @@
+# Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+"""How good are a teacher's pseudo-labels? Precision and recall (IoU 0.5)
+of the boxes that a DSYM config's ``pseudo_label_filter`` keeps, on the
+unlabeled images, scored against their held-back annotations.
+
+    python tools/analysis_tools/pseudo_label_quality.py SEMI_CONFIG CKPT \
+        [--gt-ann data/neu_det/annotations/labeled_100.json] [--progress 0.5]
+
+``CKPT`` is a DSYM checkpoint (its teacher is used) or a supervised
+checkpoint of the config's detector. The teacher sees the unlabeled images
+in batches of the training's unlabeled size, through the test pipeline
+(no flips), and the filter updates its state batch after batch as in
+training. This is a diagnostic: training never reads these annotations.
+"""
+import argparse
+import json
+import os.path as osp
+import tempfile
+
+import torch
+from mmdet.structures.bbox import bbox_overlaps
+from mmengine.config import DictAction
+from mmengine.dataset import pseudo_collate
+from mmengine.registry import DATASETS, MODELS, init_default_scope
+from mmengine.runner import load_checkpoint
+
+import dsym_mm  # noqa: F401  registers the package's modules
+from dsym_mm.apis import load_config
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('config', help='DSYM (semi-supervised) config')
+    parser.add_argument('checkpoint', help='DSYM or supervised checkpoint')
+    parser.add_argument(
+        '--gt-ann',
+        default='annotations/labeled_100.json',
+        help='COCO file (relative to the data root) holding the unlabeled '
+        "images' annotations")
+    parser.add_argument('--batch-size', type=int, default=8)
+    parser.add_argument('--progress', type=float, default=0.5,
+                        help='training progress t/T passed to the filter')
+    parser.add_argument('--iou', type=float, default=0.5)
+    parser.add_argument('--max-images', type=int, default=None)
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, e.g. '
+        'model.semi_train_cfg.pseudo_label_filter.min_thr=0.05')
+    return parser.parse_args(argv)
+
+
+def unlabeled_with_annotations(cfg, gt_ann: str) -> str:
+    """A temporary COCO file: the config's unlabeled images with their
+    annotations taken from ``gt_ann``."""
+    unlabeled = cfg.train_dataloader.dataset.datasets[1]
+    root = unlabeled.data_root
+    with open(osp.join(root, unlabeled.ann_file)) as f:
+        names = {img['file_name'] for img in json.load(f)['images']}
+    with open(osp.join(root, gt_ann)) as f:
+        coco = json.load(f)
+    # image ids are per file: match the two files by image name
+    coco['images'] = [i for i in coco['images'] if i['file_name'] in names]
+    ids = {i['id'] for i in coco['images']}
+    coco['annotations'] = [
+        a for a in coco['annotations'] if a['image_id'] in ids
+    ]
+    if len(coco['images']) != len(names):
+        raise ValueError(f'{gt_ann} holds {len(coco["images"])} of the '
+                         f'{len(names)} images of {unlabeled.ann_file}')
+    out = tempfile.NamedTemporaryFile('w', suffix='.json', delete=False)
+    json.dump(coco, out)
+    out.close()
+    return out.name
+
+
+def load_teacher(model, checkpoint: str) -> None:
+    state = torch.load(checkpoint, map_location='cpu', weights_only=False)
+    state = state.get('state_dict', state)
+    if any(k.startswith('teacher.') for k in state):
+        load_checkpoint(model, checkpoint, map_location='cpu', strict=False)
+    else:  # a supervised checkpoint of the detector
+        load_checkpoint(model.teacher, checkpoint, map_location='cpu',
+                        strict=True)
+
+
+def match(pred_boxes, pred_labels, gt_boxes, gt_labels, iou_thr,
+          num_classes):
+    """True positives per class (each ground-truth box matched once, best
+    scores first, as VOC does) and counts of predictions and truths."""
+    tp = torch.zeros(num_classes)
+    n_pred = torch.bincount(pred_labels, minlength=num_classes).float()
+    n_gt = torch.bincount(gt_labels, minlength=num_classes).float()
+    for c in range(num_classes):
+        p, g = pred_boxes[pred_labels == c], gt_boxes[gt_labels == c]
+        if not len(p) or not len(g):
+            continue
+        ious = bbox_overlaps(p, g)
+        used = torch.zeros(len(g), dtype=torch.bool)
+        for row in ious:  # predictions come sorted by score
+            row = row.masked_fill(used, -1)
+            best = row.argmax()
+            if row[best] >= iou_thr:
+                used[best] = True
+                tp[c] += 1
+    return tp, n_pred, n_gt
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    cfg = load_config(args.config, args.cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmdet'))
+    model = MODELS.build(cfg.model)
+    load_teacher(model, args.checkpoint)
+    model.eval()
+    pl_filter = model.pseudo_label_filter.train()  # track like training
+    preprocess = model.data_preprocessor.data_preprocessor
+
+    dataset_cfg = cfg.test_dataloader.dataset.copy()
+    dataset_cfg.ann_file = unlabeled_with_annotations(cfg, args.gt_ann)
+    dataset = DATASETS.build(dataset_cfg)
+    n = len(dataset) if args.max_images is None else min(
+        args.max_images, len(dataset))
+    classes = dataset.metainfo['classes']
+    k = len(classes)
+    totals = {name: torch.zeros(k) for name in ('tp', 'pred', 'gt')}
+    cand = {name: torch.zeros(k) for name in ('tp', 'pred')}
+    with torch.no_grad():
+        # shuffled, as the training sampler draws them: stateful filters
+        # assume batches of mixed classes
+        order = torch.randperm(
+            len(dataset), generator=torch.Generator().manual_seed(0))[:n]
+        for start in range(0, n, args.batch_size):
+            batch = pseudo_collate([
+                dataset[i]
+                for i in order[start:start + args.batch_size].tolist()
+            ])
+            data = preprocess(batch, False)
+            candidates = model.teacher_predict(data['inputs'],
+                                               data['data_samples'])
+            kept = pl_filter(candidates, data['inputs'],
+                             data['data_samples'], args.progress)
+            for sample, c_inst, k_inst in zip(data['data_samples'],
+                                              candidates, kept):
+                scale = c_inst.bboxes.new_tensor(
+                    sample.scale_factor).repeat(2)
+                gt = sample.gt_instances
+                for store, inst in ((totals, k_inst), (cand, c_inst)):
+                    tp, n_pred, n_gt = match(inst.bboxes / scale,
+                                             inst.labels, gt.bboxes,
+                                             gt.labels, args.iou, k)
+                    store['tp'] += tp
+                    store['pred'] += n_pred
+                totals['gt'] += n_gt
+    thresholds = getattr(pl_filter, 'thresholds', None)
+    print(f'pseudo-labels of {args.checkpoint} on {n} unlabeled images '
+          f'(IoU {args.iou}); filter {type(pl_filter).__name__}')
+    header = (f'{"class":<18}{"thr":>6}{"gt/img":>8}{"kept/img":>9}'
+              f'{"prec":>7}{"recall":>8}{"cand.recall":>12}')
+    print(header)
+    print('-' * len(header))
+    rows = [(name, c) for c, name in enumerate(classes)] + [('all', None)]
+    for name, c in rows:
+        pick = slice(None) if c is None else slice(c, c + 1)
+        tp, pred, gt = (totals[key][pick].sum()
+                        for key in ('tp', 'pred', 'gt'))
+        thr = '' if c is None or thresholds is None else \
+            f'{thresholds[c].item():.3f}'
+        print(f'{name:<18}{thr:>6}{gt / n:>8.2f}{pred / n:>9.2f}'
+              f'{100 * tp / max(pred, 1):>7.1f}{100 * tp / max(gt, 1):>8.1f}'
+              f'{100 * cand["tp"][pick].sum() / max(gt, 1):>12.1f}')
+
+
+if __name__ == '__main__':
+    main()
