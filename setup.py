@@ -30,7 +30,8 @@ setup(
     license='GPL-3.0',
     packages=find_packages(exclude=('configs', 'tools', 'tests')),
     python_requires='>=3.9',
-    # mmcv is built from source by tools/setup_env.sh (see requirements/mmcv.txt)
+    # mmcv is built from source by tools/setup_env.sh
+    # (see requirements/mmcv.txt)
     install_requires=read_requirements('runtime.txt'),
     extras_require={
         'tests': read_requirements('tests.txt'),

@@ -23,7 +23,8 @@ from dsym_mm.registry import HOOKS, MODELS
 
 from .conftest import REPO
 
-CONFIG = osp.join(REPO, 'configs', 'dsym_neu_40pct.py')
+CONFIG = osp.join(REPO, 'configs', 'dsym',
+                  'dsym_yolov9_t_8k_neu-det-40pct.py')
 TOOD_CONFIG = osp.join(REPO, 'configs', 'dsym_tood_neu_40pct.py')
 
 

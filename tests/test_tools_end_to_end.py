@@ -110,8 +110,10 @@ def test_dsym_resumes_mid_semi_phase_with_the_same_teacher(tiny_neu, tmp_path):
     iteration 4 is the EMA of iteration 3's teacher, not a fresh copy."""
     import torch
     cfg = tmp_path / 'dsym_tiny.py'
+    base = osp.join(REPO, 'configs', 'dsym',
+                    'dsym_yolov9_t_8k_neu-det-40pct.py')
     cfg.write_text(f"""
-_base_ = '{osp.join(REPO, 'configs', 'dsym_neu_40pct.py')}'
+_base_ = '{base}'
 data_root = '{tiny_neu}'
 train_dataloader = dict(
     batch_size=4, num_workers=0, persistent_workers=False,

@@ -1,10 +1,13 @@
 # DSYM as a semi-supervised fine-tuning stage from the supervised YOLOv9-t
-# trained on the same 20 % labels. Train that config first:
-#   python tools/train.py configs/yolov9/yolov9_t_1xb16-100e_neu-det-20pct.py
+# trained on the same 20 % labels (the paper's phase 1 as its own config,
+# trained first by tools/run_main.sh, or by hand:
+#   python tools/train.py configs/yolov9/yolov9_t_1xb16-100e_neu-det-20pct.py).
 _base_ = [
-    '../dsym_neu_20pct.py', '../_base_/schedules/neu_semi_finetune_3k.py'
+    './dsym_yolov9_t_8k_neu-det-20pct.py',
+    '../_base_/schedules/neu_semi_finetune_3k.py'
 ]
 
+supervised_config = 'configs/yolov9/yolov9_t_1xb16-100e_neu-det-20pct.py'
 model = dict(
     detector=dict(
         init_cfg=dict(

@@ -3,5 +3,6 @@ from .mamba_yolov9_head import MambaYOLOv9Head, MambaYOLOv9HeadModule
 from .yolov9_head import YOLOv9Head, YOLOv9HeadModule
 
 __all__ = [
-    'YOLOv9Head', 'YOLOv9HeadModule', 'MambaYOLOv9Head', 'MambaYOLOv9HeadModule'
+    'YOLOv9Head', 'YOLOv9HeadModule', 'MambaYOLOv9Head',
+    'MambaYOLOv9HeadModule'
 ]

@@ -20,8 +20,9 @@ class MambaYOLOv9HeadModule(YOLOv9HeadModule):
     predicted; the bias prior (eq. (7)) is YOLOv9's.
 
     Args:
-        mamba_cfg (dict, optional): keyword arguments of :class:`MambaBlock2d` (state
-            size, expansion, ``scan_mode`` ...); ``channels`` is set here.
+        mamba_cfg (dict, optional): keyword arguments of
+            :class:`MambaBlock2d` (state size, expansion, ``scan_mode``
+            ...); ``channels`` is set here.
         placement (str): ``'stem'``: one block per level on the head's
             input, shared by both branches; ``'branches'``: one block in
             each of the regression and classification branches, after
