@@ -245,6 +245,24 @@ def test_teacher_boxes_are_not_clipped_to_the_original_image(tiny_neu):
     assert original[:, 2:].max() > 55 * 50 / 64 and original.max() <= 50
 
 
+def test_consistency_loss_is_eq2_squared_norm_per_image(tiny_neu):
+    """Eq. (2), 1/N sum_i ||s_i - t_i||^2, on two images and two levels."""
+    model = build(tiny_cfg(tiny_neu))
+    torch.manual_seed(0)
+    student = [torch.randn(2, 6, 4, 4), torch.randn(2, 6, 2, 2)]
+    teacher = [torch.randn(2, 6, 4, 4), torch.randn(2, 6, 2, 2)]
+    per_image = [
+        sum(((s[i].sigmoid() - t[i].sigmoid())**2).sum()
+            for s, t in zip(student, teacher)) for i in range(2)
+    ]
+    torch.testing.assert_close(
+        model.consistency_loss(student, teacher), sum(per_image) / 2)
+    model.semi_train_cfg.consistency_activation = None  # probabilities in
+    probs = [x.sigmoid() for x in student], [x.sigmoid() for x in teacher]
+    torch.testing.assert_close(
+        model.consistency_loss(*probs), sum(per_image) / 2)
+
+
 def test_class_adaptive_thresholds_follow_the_teacher():
     filt = ClassAdaptiveThresholdFilter(3, score_thr=0.6, min_thr=0.2,
                                         momentum=0.5)
