@@ -25,7 +25,8 @@ from .conftest import REPO
 
 CONFIG = osp.join(REPO, 'configs', 'dsym',
                   'dsym_yolov9_t_8k_neu-det-40pct.py')
-TOOD_CONFIG = osp.join(REPO, 'configs', 'dsym_tood_neu_40pct.py')
+TOOD_CONFIG = osp.join(REPO, 'configs', 'dsym',
+                       'dsym_tood_r18_8k_neu-det-40pct.py')
 
 
 def tiny_cfg(data_root: str, config: str = CONFIG,

@@ -2,8 +2,8 @@
 """CPU time of one training iteration of a semi-supervised (DSYM) config,
 in the burn-in and after it, on a real batch of its dataloader.
 
-    python tools/benchmarks/semi_step_time.py configs/dsym_neu_40pct.py \
-        --write docs/benchmarks.md
+    python tools/benchmarks/semi_step_time.py \
+        configs/dsym/dsym_yolov9_t_8k_neu-det-40pct.py --write docs/benchmarks.md
 
 Needs the converted data (``bash tools/prepare_neu_det.sh``). Prints the
 median of ``--repeats`` iterations of each phase and the schedule's

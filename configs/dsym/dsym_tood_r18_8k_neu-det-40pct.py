@@ -1,0 +1,28 @@
+# DSYM from scratch (8000 iterations with burn-in) with TOOD-R18 as student
+# and teacher, 40 % of NEU-DET labeled: the recipe of
+# dsym_yolov9_t_8k_neu-det-40pct.py around MMDetection's TOOD (whose head
+# outputs probabilities: no sigmoid in the consistency).
+_base_ = [
+    '../tood/tood_r18_fpn_1xb16-100e_neu-det-40pct.py',
+    '../_base_/schedules/neu_semi_cpu_8k.py'
+]
+
+detector = _base_.model
+model = dict(
+    _delete_=True,
+    type='DSYM',
+    detector=detector,
+    data_preprocessor=dict(
+        type='MultiBranchDataPreprocessor',
+        data_preprocessor=detector.data_preprocessor),
+    semi_train_cfg=dict(_base_.neu_semi_dsym_cfg,
+                        consistency_activation=None),
+    semi_test_cfg=dict(predict_on='teacher'))
+
+train_dataloader = dict(_delete_=True, **_base_.neu_semi_train_dataloader)
+train_cfg = dict(_delete_=True, **_base_.neu_semi_train_cfg)
+val_cfg = dict(_delete_=True, type='TeacherStudentValLoop')
+param_scheduler = _base_.neu_semi_param_scheduler
+default_hooks = _base_.neu_semi_default_hooks
+custom_hooks = [dict(type='BurnInMeanTeacherHook', momentum=0.001)]
+log_processor = dict(by_epoch=False)
