@@ -14,6 +14,7 @@ training. This is a diagnostic: training never reads these annotations.
 """
 import argparse
 import json
+import os
 import os.path as osp
 import tempfile
 
@@ -119,7 +120,10 @@ def main(argv=None):
 
     dataset_cfg = cfg.test_dataloader.dataset.copy()
     dataset_cfg.ann_file = unlabeled_with_annotations(cfg, args.gt_ann)
-    dataset = DATASETS.build(dataset_cfg)
+    try:
+        dataset = DATASETS.build(dataset_cfg)  # reads the file now
+    finally:
+        os.unlink(dataset_cfg.ann_file)
     n = len(dataset) if args.max_images is None else min(
         args.max_images, len(dataset))
     classes = dataset.metainfo['classes']
