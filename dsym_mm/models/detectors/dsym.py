@@ -5,7 +5,6 @@ from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmdet.models.detectors import SemiBaseDetector
 from mmdet.models.utils import rename_loss_dict, reweight_loss_dict
 from mmdet.structures import DetDataSample, SampleList
