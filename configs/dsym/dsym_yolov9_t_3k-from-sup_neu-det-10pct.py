@@ -1,20 +1,14 @@
-# DSYM as a semi-supervised fine-tuning stage from the supervised YOLOv9-t
-# trained on the same 10 % labels (the paper's phase 1 as its own config,
-# trained first by tools/run_main.sh, or by hand:
-#   python tools/train.py configs/yolov9/yolov9_t_1xb16-100e_neu-det-10pct.py).
-_base_ = [
-    './dsym_yolov9_t_8k_neu-det-10pct.py',
-    '../_base_/schedules/neu_semi_finetune_3k.py'
-]
+# dsym_yolov9_t_3k-from-sup_neu-det-40pct.py on the 10 % split: from the
+# supervised YOLOv9-t of the same split (supervised_config).
+_base_ = './dsym_yolov9_t_3k-from-sup_neu-det-40pct.py'
 
 supervised_config = 'configs/yolov9/yolov9_t_1xb16-100e_neu-det-10pct.py'
+train_dataloader = dict(
+    dataset=dict(datasets=_base_.neu_semi_split_datasets[10]))
 model = dict(
     detector=dict(
-        init_cfg=dict(
-            type='Pretrained',
-            checkpoint='work_dirs/yolov9_t_1xb16-100e_neu-det-10pct/'
-            'epoch_100.pth')),
-    semi_train_cfg=_base_.neu_semi_finetune_dsym_cfg)
-optim_wrapper = dict(optimizer=dict(lr=_base_.neu_semi_finetune_lr))
-train_cfg = dict(max_iters=_base_.neu_semi_finetune_max_iters)
-param_scheduler = _base_.neu_semi_finetune_param_scheduler
+        init_cfg=dict(checkpoint='work_dirs/yolov9_t_1xb16-100e_neu-det-'
+                      '10pct/epoch_100.pth')),
+    semi_train_cfg=dict(
+        pseudo_label_filter=dict(
+            boxes_per_image=_base_.neu_semi_boxes_per_image[10])))

@@ -2,11 +2,7 @@
 _base_ = './dsym_yolov9_t_8k_neu-det-40pct.py'
 
 train_dataloader = dict(
-    dataset=dict(datasets=[
-        dict(_base_.neu_semi_labeled, ann_file='annotations/labeled_10.json'),
-        dict(_base_.neu_semi_unlabeled,
-             ann_file='annotations/unlabeled_10.json')
-    ]))
+    dataset=dict(datasets=_base_.neu_semi_split_datasets[10]))
 model = dict(
     semi_train_cfg=dict(
         pseudo_label_filter=dict(

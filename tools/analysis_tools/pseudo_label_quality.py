@@ -23,7 +23,7 @@ from mmdet.structures.bbox import bbox_overlaps
 from mmengine.config import DictAction
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import DATASETS, MODELS, init_default_scope
-from mmengine.runner import load_checkpoint
+from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
 
 import dsym_mm  # noqa: F401  registers the package's modules
 from dsym_mm.apis import load_config
@@ -77,13 +77,12 @@ def unlabeled_with_annotations(cfg, gt_ann: str) -> str:
 
 
 def load_teacher(model, checkpoint: str) -> None:
-    state = torch.load(checkpoint, map_location='cpu', weights_only=False)
+    state = _load_checkpoint(checkpoint, map_location='cpu')
     state = state.get('state_dict', state)
     if any(k.startswith('teacher.') for k in state):
-        load_checkpoint(model, checkpoint, map_location='cpu', strict=False)
+        load_state_dict(model, state, strict=False)
     else:  # a supervised checkpoint of the detector
-        load_checkpoint(model.teacher, checkpoint, map_location='cpu',
-                        strict=True)
+        load_state_dict(model.teacher, state, strict=True)
 
 
 def match(pred_boxes, pred_labels, gt_boxes, gt_labels, iou_thr,

@@ -176,6 +176,18 @@ neu_semi_unlabeled = dict(
     data_prefix=dict(img='images/'),
     filter_cfg=dict(filter_empty_gt=False),
     pipeline=neu_semi_unsup_pipeline)
+# [labeled, unlabeled] of each split (percent of the training pool labeled)
+neu_semi_split_datasets = {
+    10: [
+        dict(neu_semi_labeled, ann_file='annotations/labeled_10.json'),
+        dict(neu_semi_unlabeled, ann_file='annotations/unlabeled_10.json')
+    ],
+    20: [
+        dict(neu_semi_labeled, ann_file='annotations/labeled_20.json'),
+        dict(neu_semi_unlabeled, ann_file='annotations/unlabeled_20.json')
+    ],
+    40: [neu_semi_labeled, neu_semi_unlabeled],
+}
 # each batch: 8 labeled + 8 unlabeled images
 neu_semi_train_dataloader = dict(
     batch_size=16,
