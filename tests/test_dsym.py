@@ -118,6 +118,31 @@ def test_no_surviving_pseudo_label_zeroes_the_unsup_loss(tiny_neu):
     assert losses['unsup_num_candidates'] > 0
 
 
+def test_ignored_teacher_boxes_reach_the_student_head(tiny_neu, monkeypatch):
+    """Nothing is kept, everything is ignored: the student's head receives
+    the ignored regions in its loss."""
+    from dsym_mm.models.dense_heads.yolov9_head import YOLOv9Head
+    cfg = tiny_cfg(tiny_neu,
+                   pseudo_label_filter=dict(type='mmdet.ScoreThresholdFilter',
+                                            score_thr=1.1),
+                   ignore_score_thr=0.)
+    model = build(cfg)
+    received = []
+    detach = YOLOv9Head.detach_ignored_priors
+
+    def spy(self, cls_scores, gt_instances, ignored):
+        received.append(sum(len(i) for i in ignored if i is not None))
+        return detach(self, cls_scores, gt_instances, ignored)
+
+    monkeypatch.setattr(YOLOv9Head, 'detach_ignored_priors', spy)
+    set_iter(5)
+    losses = train_step(model, first_batch(cfg))
+    assert losses['unsup_num_pseudo'] == 0
+    assert losses['unsup_num_ignored'] > 0
+    assert received and received[0] > 0
+    assert all(torch.isfinite(v) for v in losses.values())
+
+
 def test_zero_unlabeled_weights_train_supervised_only(tiny_neu):
     """The ablation's supervised row: no unlabeled branch is run."""
     cfg = tiny_cfg(tiny_neu, unsup_weight=0., consistency_weight=0.)
@@ -195,12 +220,14 @@ def view_sample(homography, shape=(64, 64)):
     return s
 
 
-def test_pseudo_labels_land_in_the_strong_view(tiny_neu, monkeypatch):
+def flipped_pseudo_labels(tiny_neu, monkeypatch, **semi_train_cfg):
     """Teacher view: identity. Student view: horizontal flip of a 64-wide
-    image. A teacher box (10, 20, 30, 40) must reach the student at
-    (34, 20, 54, 40)."""
+    image. The teacher predicts (10, 20, 30, 40) at 0.9 and (0, 0, 5, 5) at
+    0.3; the filter keeps scores above 0.5."""
     keep_confident = dict(type='mmdet.ScoreThresholdFilter', score_thr=0.5)
-    model = build(tiny_cfg(tiny_neu, pseudo_label_filter=keep_confident))
+    model = build(
+        tiny_cfg(tiny_neu, pseudo_label_filter=keep_confident,
+                 **semi_train_cfg))
     boxes = torch.tensor([[10., 20., 30., 40.], [0., 0., 5., 5.]])
 
     def fake_predict(inputs, samples, rescale=False):
@@ -218,11 +245,33 @@ def test_pseudo_labels_land_in_the_strong_view(tiny_neu, monkeypatch):
     set_iter(5)
     pseudo, info = model.get_pseudo_instances(torch.zeros(1, 3, 64, 64),
                                               teacher_samples)
-    assert info == dict(num_candidates=2, num_kept=1)  # 0.3 < 0.5
-    projected = model.project_pseudo_instances(pseudo, student_samples)
+    return model.project_pseudo_instances(pseudo, student_samples), info
+
+
+def test_pseudo_labels_land_in_the_strong_view(tiny_neu, monkeypatch):
+    """The kept box (10, 20, 30, 40) must reach the student at
+    (34, 20, 54, 40); the dropped one is background."""
+    projected, info = flipped_pseudo_labels(tiny_neu, monkeypatch)
+    assert info == dict(num_candidates=2, num_kept=1, num_ignored=0)
     torch.testing.assert_close(projected[0].gt_instances.bboxes,
                                torch.tensor([[34., 20., 54., 40.]]))
     assert projected[0].gt_instances.labels.tolist() == [2]
+    assert 'ignored_instances' not in projected[0]
+
+
+@pytest.mark.parametrize('thr,ignored', [(0.2, 1), (0.4, 0)])
+def test_uncertain_teacher_boxes_are_ignored_in_the_strong_view(
+        tiny_neu, monkeypatch, thr, ignored):
+    """With ``ignore_score_thr`` the dropped box scoring at least that much
+    reaches the student's view as an ignored region, flipped like the
+    pseudo-labels."""
+    projected, info = flipped_pseudo_labels(
+        tiny_neu, monkeypatch, ignore_score_thr=thr)
+    assert info == dict(num_candidates=2, num_kept=1, num_ignored=ignored)
+    assert projected[0].gt_instances.labels.tolist() == [2]
+    expected = torch.tensor([[59., 0., 64., 5.]])[:ignored]
+    torch.testing.assert_close(projected[0].ignored_instances.bboxes,
+                               expected.reshape(-1, 4))
 
 
 def test_teacher_boxes_are_not_clipped_to_the_original_image(tiny_neu):

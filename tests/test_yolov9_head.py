@@ -201,3 +201,47 @@ def test_mamba_head_places_blocks_where_configured():
     cfg.head_module.mamba_levels = (0, 3)
     with pytest.raises(ValueError, match='mamba_levels'):
         MODELS.build(cfg)
+
+
+def test_ignored_boxes_are_not_learned_as_background():
+    """Priors centred in an ignored box (and in no ground-truth box) get no
+    classification gradient; every other gradient and the box losses stay
+    as without the ignored box."""
+    head = build_head()
+    cls_scores, bbox_preds, dist_preds = head(feats())
+    gt = samples([[[8., 8., 24., 24.]], []])
+    metas = [s.metainfo for s in gt]
+    gt_instances = [s.gt_instances for s in gt]
+    # one box clear of the ground truth, one that overlaps it
+    ignored = [InstanceData(bboxes=torch.tensor([[36., 36., 60., 60.],
+                                                 [16., 16., 30., 30.]])),
+               None]
+
+    def loss_and_grads(ignore):
+        leaves = [c.detach().requires_grad_() for c in cls_scores]
+        losses = head.loss_by_feat(leaves, [b.detach() for b in bbox_preds],
+                                   [d.detach() for d in dist_preds],
+                                   gt_instances, metas, ignore)
+        losses['loss_cls'].backward()
+        return losses, [leaf.grad for leaf in leaves]
+
+    plain, plain_grads = loss_and_grads(None)
+    masked, masked_grads = loss_and_grads(ignored)
+    for key in ('loss_bbox', 'loss_dfl'):
+        torch.testing.assert_close(masked[key], plain[key])
+    num_ignored = 0
+    for stride, grad, ref in zip((8, 16, 32), masked_grads, plain_grads):
+        centres = (torch.arange(64 // stride) + 0.5) * stride
+        y, x = torch.meshgrid(centres, centres, indexing='ij')
+
+        def inside(x1, y1, x2, y2):
+            return (x >= x1) & (x <= x2) & (y >= y1) & (y <= y2)
+
+        region = (inside(36, 36, 60, 60) | inside(16, 16, 30, 30)) \
+            & ~inside(8, 8, 24, 24)
+        num_ignored += int(region.sum())
+        assert (grad[0][:, region] == 0).all()
+        assert (ref[0][:, region] != 0).all()
+        torch.testing.assert_close(grad[0][:, ~region], ref[0][:, ~region])
+        torch.testing.assert_close(grad[1], ref[1])
+    assert num_ignored > 16

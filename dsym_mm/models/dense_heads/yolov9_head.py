@@ -1,12 +1,14 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
 import math
-from typing import List, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
 from mmcv.cnn import ConvModule
 from mmdet.models.utils import unpack_gt_instances
-from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
+from mmdet.utils import (ConfigType, OptConfigType, OptInstanceList,
+                         OptMultiConfig)
+from mmengine.structures import InstanceData
 from mmyolo.models.dense_heads import YOLOv8Head, YOLOv8HeadModule
 
 from dsym_mm.registry import YOLO_MODELS as MODELS
@@ -105,6 +107,15 @@ class YOLOv9HeadModule(YOLOv8HeadModule):
                          (self.prior_img_size / stride)**2))
 
 
+def points_in_boxes(points: torch.Tensor, boxes: torch.Tensor) -> torch.Tensor:
+    """Whether each (x, y) point lies in (or on the border of) any of the
+    xyxy ``boxes``: a bool tensor of length ``len(points)``."""
+    x, y = points[:, None, 0], points[:, None, 1]
+    inside = (x >= boxes[:, 0]) & (x <= boxes[:, 2]) & \
+        (y >= boxes[:, 1]) & (y <= boxes[:, 3])
+    return inside.any(dim=1)
+
+
 @MODELS.register_module()
 class YOLOv9Head(YOLOv8Head):
     """YOLOv9's DFL head: :class:`YOLOv9HeadModule` layers with MMYOLO's
@@ -113,7 +124,9 @@ class YOLOv9Head(YOLOv8Head):
 
     Ground truth may come packed (``yolov5_collate``) or as a list of
     ``DetDataSample`` (MMDet's ``pseudo_collate``, as under
-    ``SemiBaseDetector``).
+    ``SemiBaseDetector``). A data sample's ``ignored_instances`` are regions
+    that are neither objects nor background (DSYM puts the teacher's
+    uncertain boxes there): see :meth:`detach_ignored_priors`.
 
     With ``aux_head_module`` the head also trains YOLOv9's PGI auxiliary
     head on the extra levels that :class:`YOLOv9PAFPN` (``aux_branch=True``)
@@ -142,6 +155,57 @@ class YOLOv9Head(YOLOv8Head):
         """Main head outputs; extra (auxiliary) levels are ignored."""
         return self.head_module(x[:self.num_levels])
 
+    def loss_by_feat(
+            self,
+            cls_scores: Sequence[torch.Tensor],
+            bbox_preds: Sequence[torch.Tensor],
+            bbox_dist_preds: Sequence[torch.Tensor],
+            batch_gt_instances: Union[Sequence[InstanceData], torch.Tensor],
+            batch_img_metas: Sequence[dict],
+            batch_gt_instances_ignore: OptInstanceList = None) -> dict:
+        if batch_gt_instances_ignore is not None and any(
+                ignored is not None and len(ignored)
+                for ignored in batch_gt_instances_ignore):
+            cls_scores = self.detach_ignored_priors(
+                cls_scores, batch_gt_instances, batch_gt_instances_ignore)
+        return super().loss_by_feat(cls_scores, bbox_preds, bbox_dist_preds,
+                                    batch_gt_instances, batch_img_metas)
+
+    def detach_ignored_priors(
+            self, cls_scores: Sequence[torch.Tensor],
+            batch_gt_instances: Sequence[InstanceData],
+            batch_gt_instances_ignore: Sequence[Optional[InstanceData]]
+    ) -> List[torch.Tensor]:
+        """Classification logits without gradient at the priors whose
+        centre lies in an ignored box and in no ground-truth box.
+
+        The task-aligned assigner takes its positives among the priors
+        whose centre lies inside a ground-truth box, so these priors can
+        only be background; detaching their logits removes exactly the
+        "this is background" gradient of the classification loss (their
+        loss terms become constants), and leaves the positives, the
+        normaliser and the box losses as they were.
+        """
+        featmap_sizes = [score.shape[2:] for score in cls_scores]
+        points = self.prior_generator.grid_priors(
+            featmap_sizes,
+            dtype=cls_scores[0].dtype,
+            device=cls_scores[0].device)
+        detached = []
+        for score, level_points in zip(cls_scores, points):
+            masks = []
+            for gt, ignored in zip(batch_gt_instances,
+                                   batch_gt_instances_ignore):
+                mask = level_points.new_zeros(len(level_points), dtype=bool)
+                if ignored is not None and len(ignored):
+                    mask = points_in_boxes(level_points, ignored.bboxes) \
+                        & ~points_in_boxes(level_points, gt.bboxes)
+                masks.append(mask)
+            mask = torch.stack(masks).view(score.shape[0], 1,
+                                           *score.shape[2:])
+            detached.append(torch.where(mask, score.detach(), score))
+        return detached
+
     def loss(self, x: Tuple[torch.Tensor],
              batch_data_samples: Union[list, dict]) -> dict:
         losses = super().loss(x, batch_data_samples)
@@ -154,7 +218,7 @@ class YOLOv9Head(YOLOv8Head):
                 'aux_branch=True in the neck')
         outs = self.aux_head_module(x[self.num_levels:])
         if isinstance(batch_data_samples, list):
-            gt_instances, img_metas, ignore = unpack_gt_instances(
+            gt_instances, ignore, img_metas = unpack_gt_instances(
                 batch_data_samples)
             aux = self.loss_by_feat(*outs, gt_instances, img_metas, ignore)
         else:

@@ -49,7 +49,7 @@ class DSYM(SemiBaseDetector):
       switch (Table 1 line 18).
 
     ``semi_train_cfg`` keys: ``burn_in_iters``, ``pseudo_label_filter``
-    (a ``TASK_UTILS`` config), ``unsup_weight``, ``consistency_weight``,
+    (a ``TASK_UTILS`` config), ``ignore_score_thr``, ``unsup_weight``, ``consistency_weight``,
     ``consistency_activation`` ('sigmoid' for heads that output logits, None
     for heads that output probabilities, such as TOOD), ``rampup_iters``,
     ``min_pseudo_bbox_wh``. Any MMDet/MMYOLO detector with a dense head can
@@ -125,24 +125,70 @@ class DSYM(SemiBaseDetector):
             self, batch_inputs: torch.Tensor,
             batch_data_samples: SampleList) -> Tuple[SampleList, dict]:
         """Teacher predictions on the weak view, filtered, in the original
-        image's coordinates."""
+        image's coordinates: the kept ones as ``gt_instances``, the dropped
+        ones that still score ``ignore_score_thr`` or more as
+        ``ignored_instances`` (see :meth:`split_candidates`)."""
         candidates = self.teacher_predict(batch_inputs, batch_data_samples)
         it, max_iters = self.current_iter()
-        kept = self.pseudo_label_filter(candidates, batch_inputs,
-                                        batch_data_samples, it / max_iters)
-        for data_sample, instances in zip(batch_data_samples, kept):
-            to_view = torch.as_tensor(
+        masks = self.pseudo_label_filter.keep_masks(
+            candidates, batch_inputs, batch_data_samples, it / max_iters)
+        num_kept = num_ignored = 0
+        for data_sample, instances, keep in zip(batch_data_samples,
+                                                 candidates, masks):
+            to_ori = torch.as_tensor(
                 data_sample.homography_matrix,
                 dtype=instances.bboxes.dtype,
-                device=instances.bboxes.device)
-            instances.bboxes = bbox_project(instances.bboxes,
-                                            to_view.inverse(),
+                device=instances.bboxes.device).inverse()
+            instances.bboxes = bbox_project(instances.bboxes, to_ori,
                                             data_sample.ori_shape)
-            data_sample.gt_instances = instances
+            kept, ignored = self.split_candidates(instances, keep)
+            data_sample.gt_instances = kept
+            num_kept += len(kept)
+            if ignored is not None:
+                data_sample.ignored_instances = ignored
+                num_ignored += len(ignored)
         batch_info = dict(
             num_candidates=sum(len(c) for c in candidates),
-            num_kept=sum(len(k) for k in kept))
+            num_kept=num_kept,
+            num_ignored=num_ignored)
         return batch_data_samples, batch_info
+
+    def split_candidates(
+        self, candidates: InstanceData, keep: torch.Tensor
+    ) -> Tuple[InstanceData, Optional[InstanceData]]:
+        """The student's pseudo-labels (the candidates the filter keeps) and
+        the regions it should not learn as background.
+
+        A teacher that misses a defect by a small margin of confidence
+        still marks it: with ``semi_train_cfg.ignore_score_thr`` set, the
+        dropped candidates scoring at least that much are returned as
+        ignored instances, which heads that support them (the YOLOv9 heads)
+        leave out of the classification loss's background. ``None``
+        (the default) teaches everything that is not kept as background.
+        """
+        thr = self.semi_train_cfg.get('ignore_score_thr', None)
+        if thr is None:
+            return candidates[keep], None
+        return candidates[keep], candidates[~keep
+                                            & (candidates.scores >= thr)]
+
+    def project_pseudo_instances(self, batch_pseudo_instances: SampleList,
+                                 batch_data_samples: SampleList) -> SampleList:
+        """The base class's projection of the pseudo-labels to the student's
+        view, and the same for the ignored instances."""
+        for pseudo, student in zip(batch_pseudo_instances,
+                                   batch_data_samples):
+            if 'ignored_instances' in pseudo:
+                ignored = pseudo.ignored_instances.clone()
+                ignored.bboxes = bbox_project(
+                    ignored.bboxes,
+                    torch.as_tensor(
+                        student.homography_matrix,
+                        dtype=ignored.bboxes.dtype,
+                        device=ignored.bboxes.device), student.img_shape)
+                student.ignored_instances = ignored
+        return super().project_pseudo_instances(batch_pseudo_instances,
+                                                batch_data_samples)
 
     @torch.no_grad()
     def teacher_predict(self, batch_inputs: torch.Tensor,
@@ -187,8 +233,9 @@ class DSYM(SemiBaseDetector):
         losses['unsup_num_pseudo'] = torch.tensor(float(num_pseudo),
                                                   device=device)
         if batch_info:
-            losses['unsup_num_candidates'] = torch.tensor(
-                float(batch_info['num_candidates']), device=device)
+            for key in ('num_candidates', 'num_ignored'):
+                losses[f'unsup_{key}'] = torch.tensor(
+                    float(batch_info[key]), device=device)
         losses['unsup_ramp'] = torch.tensor(ramp, device=device)
         return losses
 
