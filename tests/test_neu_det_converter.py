@@ -95,10 +95,24 @@ def test_convert_writes_coco_without_unlabeled_annotations(
     split_dir.mkdir()
     (split_dir / 'labeled_x.txt').write_text('patches_1\nscratches_50\n')
     (split_dir / 'unlabeled_x.txt').write_text('crazing_3\n')
+    (split_dir / 'all_x.txt').write_text('crazing_3\npatches_1\n')
     summary = neu.convert(neu_root, str(tmp_path / 'out'), str(split_dir))
     assert summary['unlabeled_x'] == (1, 0)
-    coco = json.load(open(tmp_path / 'out' / 'annotations' /
-                          'labeled_x.json'))
+
+    def load(name):
+        with open(tmp_path / 'out' / 'annotations' / f'{name}.json') as f:
+            return json.load(f)
+
+    coco = load('labeled_x')
+    # an image has one id in every file, so files can be merged
+    ids = {}
+    for name in ('labeled_x', 'unlabeled_x', 'all_x'):
+        for image in load(name)['images']:
+            assert ids.setdefault(image['file_name'], image['id']) == \
+                image['id']
+    assert len(set(ids.values())) == 3
+    for ann in coco['annotations']:
+        assert ann['image_id'] in [i['id'] for i in coco['images']]
     assert [c['name'] for c in coco['categories']] == list(neu.CLASSES)
     assert len(coco['images']) == 2 and summary['labeled_x'][1] > 0
     ann = coco['annotations'][0]

@@ -134,14 +134,17 @@ def to_coco(records: List[dict], classes: Sequence[str],
             with_annotations: bool = True) -> dict:
     """Build a COCO detection dict from :func:`parse_voc_xml` records.
 
-    Each record also needs ``file_name``. With ``with_annotations=False`` the
+    Each record also needs ``file_name``, and may give its image ``id``
+    (numbered from 1 in list order otherwise). With
+    ``with_annotations=False`` the
     file lists images only (for unlabeled data: no label can leak into
     training). ``difficult`` is kept as an extra annotation field; it is not
     mapped to ``iscrowd``, so difficult boxes are trained on and evaluated
     like any other box.
     """
     images, annotations = [], []
-    for img_id, rec in enumerate(records, start=1):
+    for position, rec in enumerate(records, start=1):
+        img_id = rec.get('id', position)
         images.append(
             dict(
                 id=img_id,

@@ -99,18 +99,26 @@ def convert(src: str, out: str, split_dir: str = SPLIT_DIR,
     names = sorted(f[:-4] for f in os.listdir(split_dir) if f.endswith('.txt'))
     if not names:
         raise AnnotationError(f'{split_dir}: no split files')
+    splits = {
+        name: read_split(osp.join(split_dir, f'{name}.txt'))
+        for name in names
+    }
+    # one id per image across all files, so that they can be merged
+    image_ids = {
+        stem: i
+        for i, stem in enumerate(sorted(set().union(*splits.values())), 1)
+    }
     stats, records, summary = Counter(), {}, {}
     os.makedirs(osp.join(out, 'annotations'), exist_ok=True)
-    for name in names:
-        ids = read_split(osp.join(split_dir, f'{name}.txt'))
+    for name, stems in splits.items():
         recs = []
-        for stem in ids:
+        for stem in stems:
             if stem not in records:
                 rec = parse_voc_xml(
                     osp.join(xml_dir, f'{stem}.xml'), CLASSES,
                     img_path=osp.join(img_dir, f'{stem}.jpg'),
                     clip_boxes=clip_boxes, stats=stats)
-                rec['file_name'] = f'{stem}.jpg'
+                rec.update(file_name=f'{stem}.jpg', id=image_ids[stem])
                 records[stem] = rec
             recs.append(records[stem])
         coco = to_coco(recs, CLASSES,
