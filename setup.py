@@ -29,6 +29,8 @@ setup(
     long_description_content_type='text/markdown',
     license='GPL-3.0',
     packages=find_packages(exclude=('configs', 'tools', 'tests')),
+    # the fused CPU selective scan, compiled on first use
+    package_data={'dsym_mm': ['models/layers/csrc/*.cpp']},
     python_requires='>=3.9',
     # mmcv is built from source by tools/setup_env.sh
     # (see requirements/mmcv.txt)

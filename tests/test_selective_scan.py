@@ -62,15 +62,16 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize('backend', ['chunked', 'cpu_kernel'])
 @pytest.mark.parametrize('case', CASES.values(), ids=list(CASES))
-def test_chunked_scan_is_the_recurrence(case):
+def test_fast_scans_are_the_recurrence(case, backend):
     *shape, dt_scale, chunk = case
     inputs = random_inputs(*shape, dt_scale, torch.float64)
     for x in inputs.values():
         x.requires_grad_(True)
     expected = naive_scan(**inputs)
     got = selective_scan(
-        **inputs, delta_softplus=True, backend='chunked', chunk_size=chunk)
+        **inputs, delta_softplus=True, backend=backend, chunk_size=chunk)
     torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-8)
 
     weight = torch.randn_like(expected)
@@ -120,6 +121,30 @@ def test_runs_without_cuda_and_without_mamba_ssm():
     subprocess.run([sys.executable, '-c', code], check=True)
 
 
+def test_auto_backend_runs_the_cpu_kernel_on_cpu(monkeypatch):
+    """The kernel builds here (a build failure fails this test, it does
+    not skip it); ``auto`` takes it for CPU tensors, and
+    ``DSYM_CPU_SCAN=0`` falls back to the chunked scan."""
+    module = importlib.import_module('dsym_mm.models.layers.selective_scan')
+    assert module.cpu_kernel_available(), module.selective_scan_cpu \
+        ._build_error
+    calls = []
+    fused = module.fused_cpu_scan
+    monkeypatch.setattr(module, 'fused_cpu_scan',
+                        lambda *a: calls.append(1) or fused(*a))
+    inputs = dict(random_inputs(2, 4, 30, 3, None, 0.1, torch.float32),
+                  delta_softplus=True)
+    got = selective_scan(**inputs)
+    assert calls == [1]
+    torch.testing.assert_close(got, selective_scan(**inputs,
+                                                   backend='chunked'))
+    monkeypatch.setenv('DSYM_CPU_SCAN', '0')
+    selective_scan(**inputs)
+    assert calls == [1]
+    with pytest.raises(RuntimeError, match='DSYM_CPU_SCAN'):
+        selective_scan(**inputs, backend='cpu_kernel')
+
+
 def test_auto_backend_never_touches_mamba_ssm_on_cpu(monkeypatch):
     module = importlib.import_module('dsym_mm.models.layers.selective_scan')
 
@@ -127,7 +152,8 @@ def test_auto_backend_never_touches_mamba_ssm_on_cpu(monkeypatch):
         raise AssertionError('mamba_ssm imported for CPU tensors')
 
     monkeypatch.setattr(module, '_import_mamba_selective_scan', forbidden)
-    inputs = random_inputs(1, 2, 5, 2, None, 0.1, torch.float32)
+    inputs = dict(random_inputs(1, 2, 5, 2, None, 0.1, torch.float32),
+                  delta_softplus=True)
     expected = selective_scan(**inputs, backend='chunked')
     torch.testing.assert_close(selective_scan(**inputs), expected)
     with pytest.raises(AssertionError, match='imported'):

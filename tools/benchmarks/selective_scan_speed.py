@@ -1,10 +1,11 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
-"""CPU time of the chunked selective scan against the sequential reference
-(one step per position, mamba-ssm's ``selective_scan_ref`` recurrence).
+"""CPU time of the fast selective scans (the fused C++ kernel, the chunked
+PyTorch scan) against the sequential reference (one step per position,
+mamba-ssm's ``selective_scan_ref`` recurrence).
 
     python tools/benchmarks/selective_scan_speed.py --write docs/benchmarks.md
 
-Both backends run on the same float32 inputs, alternating, and the medians
+The backends run on the same float32 inputs, alternating, and the medians
 are compared. The error column is the largest absolute difference from the
 same recurrence computed sequentially in float64. Inputs follow a freshly
 initialised Mamba block: S4D-real ``A``, ``delta = softplus(raw + bias)``
@@ -19,6 +20,8 @@ import torch
 from doc_sections import write_section  # tools/benchmarks/
 
 from dsym_mm.models.layers import MambaBlock2d, selective_scan
+
+BACKENDS = ('sequential', 'chunked', 'cpu_kernel')
 
 
 def parse_args(argv=None):
@@ -67,12 +70,12 @@ def bench_length(args, length):
     grad_inputs = {k: v.clone().requires_grad_(k in ('u', 'delta', 'B', 'C'))
                    for k, v in inputs.items()}
     row = {}
-    for backend in ('sequential', 'chunked'):
+    for backend in BACKENDS:
         out = selective_scan(**inputs, delta_softplus=True, backend=backend)
         row[backend] = dict(
             error=(out.double() - exact).abs().max().item(), fwd=[], bwd=[])
     for _ in range(args.repeats):
-        for backend in ('sequential', 'chunked'):
+        for backend in BACKENDS:
             with torch.no_grad():
                 row[backend]['fwd'].append(timed(lambda: selective_scan(
                     **inputs, delta_softplus=True, backend=backend), False))

@@ -12,8 +12,9 @@ arXiv 2312.00752, Algorithm 2). The argument conventions are those of
 ``mamba_ssm.ops.selective_scan_interface.selective_scan_fn``, so that on CUDA
 the call is handed to mamba-ssm's kernel unchanged.
 
-On CPU (or without mamba-ssm) :func:`selective_scan` uses a two-level
-chunked scan: the sequence of length ``L`` is cut into chunks of ``K``.
+On CPU tensors :func:`selective_scan` runs a fused C++ kernel
+(:mod:`.selective_scan_cpu`, built on first use); where it cannot be built,
+and on CUDA without mamba-ssm, a two-level chunked scan in plain PyTorch: the sequence of length ``L`` is cut into chunks of ``K``.
 (1) The recurrence runs from a zero state over the ``K`` positions of all
 chunks at once, each step's output ``C . h`` taken on the way; (2) the
 chunk-end states are carried across the ``L / K`` chunks; (3) the carried
@@ -32,7 +33,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-BACKENDS = ('auto', 'chunked', 'sequential', 'mamba_ssm')
+from .selective_scan_cpu import cpu_kernel_available, fused_cpu_scan
+
+BACKENDS = ('auto', 'cpu_kernel', 'chunked', 'sequential', 'mamba_ssm')
 
 
 def mamba_ssm_available() -> bool:
@@ -79,10 +82,12 @@ def selective_scan(u: Tensor,
             multiplied by ``SiLU(z)``.
         delta_bias (Tensor, optional): added to ``delta``, ``(dim, )``.
         delta_softplus (bool): apply softplus to ``delta`` (after the bias).
-        backend (str): ``'chunked'`` (plain PyTorch, any device),
+        backend (str): ``'cpu_kernel'`` (the fused C++ kernel, CPU
+            tensors), ``'chunked'`` (plain PyTorch, any device),
             ``'sequential'`` (the step-by-step reference, slow),
             ``'mamba_ssm'`` (mamba-ssm's CUDA kernel) or ``'auto'``:
-            mamba-ssm for CUDA tensors when it imports, else ``'chunked'``.
+            mamba-ssm for CUDA tensors when it imports, the C++ kernel for
+            CPU tensors when it builds, else ``'chunked'``.
         chunk_size (int, optional): chunk length of ``'chunked'``; default
             ``ceil(sqrt(L))``, which minimises the number of steps.
 
@@ -92,8 +97,10 @@ def selective_scan(u: Tensor,
     if backend not in BACKENDS:
         raise ValueError(f'backend must be one of {BACKENDS}, got {backend!r}')
     if backend == 'auto':
-        backend = 'mamba_ssm' if u.is_cuda and mamba_ssm_available() \
-            else 'chunked'
+        if u.is_cuda:
+            backend = 'mamba_ssm' if mamba_ssm_available() else 'chunked'
+        else:
+            backend = 'cpu_kernel' if cpu_kernel_available() else 'chunked'
     if backend == 'mamba_ssm':
         return _import_mamba_selective_scan()(u, delta, A, B, C, D, z,
                                               delta_bias, delta_softplus)
@@ -113,7 +120,9 @@ def selective_scan(u: Tensor,
     if delta_softplus:
         delta = F.softplus(delta)
 
-    if backend == 'sequential':
+    if backend == 'cpu_kernel':
+        y = fused_cpu_scan(u, delta, A, B, C)
+    elif backend == 'sequential':
         y = _sequential_scan(u, delta, A, B, C)
     else:
         chunk = chunk_size or max(1, math.ceil(math.sqrt(length)))
