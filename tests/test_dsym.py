@@ -143,6 +143,22 @@ def test_ignored_teacher_boxes_reach_the_student_head(tiny_neu, monkeypatch):
     assert all(torch.isfinite(v) for v in losses.values())
 
 
+def test_pseudo_labels_for_classification_only(tiny_neu):
+    keep_all = dict(type='mmdet.ScoreThresholdFilter', score_thr=0.)
+    cfg = tiny_cfg(tiny_neu, pseudo_label_filter=keep_all,
+                   unsup_loss_weights=dict(loss_bbox=0., loss_dfl=0.))
+    model = build(cfg)
+    set_iter(5)
+    batch = first_batch(cfg)
+    losses = train_step(model, batch)
+    assert losses['unsup_num_pseudo'] > 0 and losses['unsup_loss_cls'] > 0
+    assert losses['unsup_loss_bbox'] == 0 and losses['unsup_loss_dfl'] == 0
+    assert losses['sup_loss_bbox'] > 0
+    model.semi_train_cfg.unsup_loss_weights = dict(loss_box=0.)
+    with pytest.raises(KeyError, match="no loss 'loss_box'"):
+        train_step(model, batch)
+
+
 def test_zero_unlabeled_weights_train_supervised_only(tiny_neu):
     """The ablation's supervised row: no unlabeled branch is run."""
     cfg = tiny_cfg(tiny_neu, unsup_weight=0., consistency_weight=0.)

@@ -49,8 +49,11 @@ class DSYM(SemiBaseDetector):
       switch (Table 1 line 18).
 
     ``semi_train_cfg`` keys: ``burn_in_iters``, ``pseudo_label_filter``
-    (a ``TASK_UTILS`` config), ``ignore_score_thr``, ``unsup_weight``, ``consistency_weight``,
-    ``consistency_activation`` ('sigmoid' for heads that output logits, None
+    (a ``TASK_UTILS`` config), ``ignore_score_thr`` (see
+    :meth:`split_candidates`), ``unsup_weight``, ``unsup_loss_weights``
+    (factors for single pseudo-label losses, e.g. ``dict(loss_bbox=0.,
+    loss_dfl=0.)`` for classification-only pseudo-labels),
+    ``consistency_weight``, ``consistency_activation`` ('sigmoid' for heads that output logits, None
     for heads that output probabilities, such as TOOD), ``rampup_iters``,
     ``min_pseudo_bbox_wh``. Any MMDet/MMYOLO detector with a dense head can
     be the ``detector``.
@@ -220,8 +223,15 @@ class DSYM(SemiBaseDetector):
         num_pseudo = sum(len(s.gt_instances) for s in batch_data_samples)
         weight = self.semi_train_cfg.get('unsup_weight', 1.) * ramp \
             if num_pseudo > 0 else 0.
-        losses = rename_loss_dict('unsup_',
-                                  reweight_loss_dict(losses, weight))
+        losses = reweight_loss_dict(losses, weight)
+        for name, factor in self.semi_train_cfg.get('unsup_loss_weights',
+                                                    {}).items():
+            if name not in losses:
+                raise KeyError(
+                    f'semi_train_cfg.unsup_loss_weights: the student has no '
+                    f'loss {name!r} (it has {sorted(losses)})')
+            losses[name] = losses[name] * factor
+        losses = rename_loss_dict('unsup_', losses)
         cons_weight = self.semi_train_cfg.get('consistency_weight', 0.)
         if cons_weight > 0:
             with torch.no_grad():
