@@ -121,6 +121,26 @@ def test_runs_without_cuda_and_without_mamba_ssm():
     subprocess.run([sys.executable, '-c', code], check=True)
 
 
+@pytest.mark.parametrize('with_bias', [True, False])
+def test_cpu_kernel_without_softplus(with_bias):
+    """The kernel takes delta's bias and softplus itself: without softplus
+    (delta used as given, positive here) it is the same recurrence."""
+    inputs = random_inputs(2, 6, 40, 4, 2, 0.1, torch.float64)
+    inputs['delta'] = F.softplus(inputs['delta'])
+    if not with_bias:
+        inputs['delta_bias'] = None
+    for x in inputs.values():
+        if x is not None:
+            x.requires_grad_(True)
+    got = selective_scan(**inputs, backend='cpu_kernel')
+    expected = selective_scan(**inputs, backend='sequential')
+    torch.testing.assert_close(got, expected, rtol=1e-5, atol=1e-8)
+    leaves = [x for x in inputs.values() if x is not None]
+    for g, e in zip(torch.autograd.grad(got.sum(), leaves),
+                    torch.autograd.grad(expected.sum(), leaves)):
+        torch.testing.assert_close(g, e, rtol=1e-5, atol=1e-8)
+
+
 def test_auto_backend_runs_the_cpu_kernel_on_cpu(monkeypatch):
     """The kernel builds here (a build failure fails this test, it does
     not skip it); ``auto`` takes it for CPU tensors, and

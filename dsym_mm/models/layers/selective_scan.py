@@ -116,17 +116,19 @@ def selective_scan(u: Tensor,
     work = torch.promote_types(torch.float32, dtype)
     u, delta, A, B, C = (t.to(work) for t in (u, delta, A, B, C))
     if delta_bias is not None:
-        delta = delta + delta_bias.to(work)[:, None]
-    if delta_softplus:
-        delta = F.softplus(delta)
-
-    if backend == 'cpu_kernel':
-        y = fused_cpu_scan(u, delta, A, B, C)
-    elif backend == 'sequential':
-        y = _sequential_scan(u, delta, A, B, C)
+        delta_bias = delta_bias.to(work)
+    if backend == 'cpu_kernel':  # takes the bias and softplus itself
+        y = fused_cpu_scan(u, delta, A, B, C, delta_bias, delta_softplus)
     else:
-        chunk = chunk_size or max(1, math.ceil(math.sqrt(length)))
-        y = _chunked_scan(u, delta, A, B, C, chunk)
+        if delta_bias is not None:
+            delta = delta + delta_bias[:, None]
+        if delta_softplus:
+            delta = F.softplus(delta)
+        if backend == 'sequential':
+            y = _sequential_scan(u, delta, A, B, C)
+        else:
+            chunk = chunk_size or max(1, math.ceil(math.sqrt(length)))
+            y = _chunked_scan(u, delta, A, B, C, chunk)
     if D is not None:
         y = y + u * D.to(work)[:, None]
     if z is not None:

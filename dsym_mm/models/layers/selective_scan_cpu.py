@@ -67,26 +67,41 @@ class _FusedScan(torch.autograd.Function):
     """``y = C . h`` of the recurrence, with the kernel's own backward."""
 
     @staticmethod
-    def forward(ctx, u, delta, A, B, C):
-        ctx.save_for_backward(u, delta, A, B, C)
-        return _load_kernel().forward(u, delta, A, B, C)
+    def forward(ctx, u, delta, delta_bias, A, B, C, delta_softplus):
+        ctx.save_for_backward(u, delta, delta_bias, A, B, C)
+        ctx.delta_softplus = delta_softplus
+        return _load_kernel().forward(u, delta, delta_bias, delta_softplus, A,
+                                      B, C)
 
     @staticmethod
     @torch.autograd.function.once_differentiable
     def backward(ctx, grad_y):
-        return tuple(_load_kernel().backward(*ctx.saved_tensors, grad_y))
+        u, delta, delta_bias, A, B, C = ctx.saved_tensors
+        du, ddelta, dbias, dA, dB, dC = _load_kernel().backward(
+            u, delta, delta_bias, ctx.delta_softplus, A, B, C, grad_y)
+        return (du, ddelta, dbias if delta_bias.numel() else None, dA, dB,
+                dC, None)
 
 
-def fused_cpu_scan(u: Tensor, delta: Tensor, A: Tensor, B: Tensor,
-                   C: Tensor) -> Tensor:
+def fused_cpu_scan(u: Tensor,
+                   delta: Tensor,
+                   A: Tensor,
+                   B: Tensor,
+                   C: Tensor,
+                   delta_bias: Optional[Tensor] = None,
+                   delta_softplus: bool = False) -> Tensor:
     """``sum_n C[n] h_t[n]`` for ``u, delta`` of shape ``(batch, dim, L)``,
-    ``A`` of ``(dim, N)`` and ``B, C`` of ``(batch, groups, N, L)``, all of
-    one floating dtype, on CPU."""
+    ``A`` of ``(dim, N)``, ``B, C`` of ``(batch, groups, N, L)`` and
+    ``delta_bias`` of ``(dim, )``, all of one floating dtype, on CPU; the
+    step is ``softplus(delta + delta_bias)`` with ``delta_softplus``."""
     if not cpu_kernel_available():
         raise RuntimeError(
             'the fused CPU selective scan is not available'
             + (f': {_build_error}' if _build_error else
                ' (DSYM_CPU_SCAN=0)'))
     B, C = (x.transpose(-1, -2).contiguous() for x in (B, C))
-    u, delta, A = (x.contiguous() for x in (u, delta, A))
-    return _FusedScan.apply(u, delta, A, B, C)
+    if delta_bias is None:
+        delta_bias = u.new_empty(0)
+    u, delta, delta_bias, A = (x.contiguous()
+                               for x in (u, delta, delta_bias, A))
+    return _FusedScan.apply(u, delta, delta_bias, A, B, C, delta_softplus)

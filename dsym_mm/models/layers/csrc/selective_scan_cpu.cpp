@@ -6,32 +6,54 @@
 // intermediate in memory. Built on first use by
 // dsym_mm/models/layers/selective_scan_cpu.py (torch.utils.cpp_extension).
 //
+//   delta_t = softplus(raw_t + bias)   (or raw_t + bias, as asked)
 //   h_t = exp(delta_t * A) * h_{t-1} + delta_t * u_t * B_t
 //   y_t = C_t . h_t
 //
-// Shapes (contiguous): u, delta (batch, dim, L); A (dim, N);
-// B, C (batch, groups, L, N) with dim % groups == 0.
+// Shapes (contiguous): u, raw delta (batch, dim, L); A (dim, N);
+// B, C (batch, groups, L, N) with dim % groups == 0; bias (dim) or empty.
+// Like mamba-ssm's kernel it takes delta's bias and softplus itself: done
+// in PyTorch they would cost more than the scan.
 // The backward recomputes the states of one channel at a time (2 * L * N
 // values of scratch) instead of saving them.
 #include <torch/extension.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 namespace {
 
+// delta of one channel (and d delta / d raw if grad is given)
 template <typename T>
-void scan_forward(const T* u, const T* delta, const T* A, const T* B,
-                  const T* C, T* y, int64_t batch, int64_t dim,
-                  int64_t length, int64_t n, int64_t groups) {
+void channel_delta(const T* __restrict__ raw, T bias, bool softplus,
+                   int64_t length, T* __restrict__ delta,
+                   T* __restrict__ grad = nullptr) {
+#pragma omp simd
+  for (int64_t t = 0; t < length; ++t) {
+    const T x = raw[t] + bias;
+    // softplus with PyTorch's threshold: x itself above 20
+    const T e = std::exp(std::min(x, T(20)));
+    delta[t] = softplus ? (x > T(20) ? x : std::log1p(e)) : x;
+    if (grad) grad[t] = softplus ? (x > T(20) ? T(1) : e / (T(1) + e)) : T(1);
+  }
+}
+
+template <typename T>
+void scan_forward(const T* u, const T* raw_delta, const T* bias,
+                  bool softplus, const T* A, const T* B, const T* C, T* y,
+                  int64_t batch, int64_t dim, int64_t length, int64_t n,
+                  int64_t groups) {
   const int64_t per_group = dim / groups;
   at::parallel_for(0, batch * dim, 1, [&](int64_t begin, int64_t end) {
-    std::vector<T> h(n);
+    std::vector<T> h(n), delta(length);
     for (int64_t bd = begin; bd < end; ++bd) {
       const int64_t b = bd / dim, d = bd % dim;
       const int64_t g = d / per_group;
       const T* u_bd = u + bd * length;
-      const T* delta_bd = delta + bd * length;
+      channel_delta(raw_delta + bd * length, bias ? bias[d] : T(0), softplus,
+                    length, delta.data());
+      const T* delta_bd = delta.data();
       const T* __restrict__ A_d = A + d * n;
       const T* B_bg = B + (b * groups + g) * length * n;
       const T* C_bg = C + (b * groups + g) * length * n;
@@ -60,15 +82,18 @@ void scan_forward(const T* u, const T* delta, const T* A, const T* B,
 //   dx_t  = B_t . g_t         du_t = delta_t dx_t
 //   ddelta_t = u_t dx_t + sum_n g_t h_{t-1} a_t A
 //   dA      += g_t h_{t-1} a_t delta_t
+// and ddelta goes back through the softplus to the raw delta and the bias.
 // Parallel over (batch, group): dB and dC sum over the group's channels.
 template <typename T>
-void scan_backward(const T* u, const T* delta, const T* A, const T* B,
-                   const T* C, const T* dy, T* du, T* ddelta, T* dA_batch,
-                   T* dB, T* dC, int64_t batch, int64_t dim, int64_t length,
-                   int64_t n, int64_t groups) {
+void scan_backward(const T* u, const T* raw_delta, const T* bias,
+                   bool softplus, const T* A, const T* B, const T* C,
+                   const T* dy, T* du, T* draw_delta, T* dbias_batch,
+                   T* dA_batch, T* dB, T* dC, int64_t batch, int64_t dim,
+                   int64_t length, int64_t n, int64_t groups) {
   const int64_t per_group = dim / groups;
   at::parallel_for(0, batch * groups, 1, [&](int64_t begin, int64_t end) {
     std::vector<T> h_all((length + 1) * n), decay(length * n), g(n);
+    std::vector<T> delta(length), ddelta_draw(length);
     for (int64_t bg = begin; bg < end; ++bg) {
       const int64_t b = bg / groups, grp = bg % groups;
       const T* B_bg = B + bg * length * n;
@@ -78,7 +103,10 @@ void scan_backward(const T* u, const T* delta, const T* A, const T* B,
       for (int64_t d = grp * per_group; d < (grp + 1) * per_group; ++d) {
         const int64_t bd = b * dim + d;
         const T* u_bd = u + bd * length;
-        const T* delta_bd = delta + bd * length;
+        channel_delta(raw_delta + bd * length, bias ? bias[d] : T(0),
+                      softplus, length, delta.data(), ddelta_draw.data());
+        const T* delta_bd = delta.data();
+        T dbias = 0;
         const T* dy_bd = dy + bd * length;
         const T* __restrict__ A_d = A + d * n;
         T* __restrict__ dA_bd = dA_batch + bd * n;
@@ -121,17 +149,23 @@ void scan_backward(const T* u, const T* delta, const T* A, const T* B,
             g_d[i] *= a_t[i];  // becomes a_t g_t for step t - 1
           }
           du[bd * length + t] = dx * dt;
-          ddelta[bd * length + t] = dx * ut + dd;
+          const T draw = (dx * ut + dd) * ddelta_draw[t];
+          draw_delta[bd * length + t] = draw;
+          dbias += draw;
         }
+        dbias_batch[bd] = dbias;
       }
     }
   });
 }
 
 void check_inputs(const torch::Tensor& u, const torch::Tensor& delta,
-                  const torch::Tensor& A, const torch::Tensor& B,
-                  const torch::Tensor& C) {
-  for (const auto* t : {&u, &delta, &A, &B, &C}) {
+                  const torch::Tensor& bias, const torch::Tensor& A,
+                  const torch::Tensor& B, const torch::Tensor& C) {
+  TORCH_CHECK(bias.numel() == 0 || (bias.dim() == 1 &&
+                                    bias.size(0) == u.size(1)),
+              "selective_scan_cpu: delta_bias must be (dim, ) or empty");
+  for (const auto* t : {&u, &delta, &bias, &A, &B, &C}) {
     TORCH_CHECK(t->device().is_cpu(), "selective_scan_cpu: CPU tensors only");
     TORCH_CHECK(t->is_contiguous(), "selective_scan_cpu: contiguous only");
     TORCH_CHECK(t->scalar_type() == u.scalar_type(),
@@ -149,14 +183,16 @@ void check_inputs(const torch::Tensor& u, const torch::Tensor& delta,
 
 }  // namespace
 
-torch::Tensor forward(torch::Tensor u, torch::Tensor delta, torch::Tensor A,
-                      torch::Tensor B, torch::Tensor C) {
-  check_inputs(u, delta, A, B, C);
+torch::Tensor forward(torch::Tensor u, torch::Tensor delta,
+                      torch::Tensor delta_bias, bool delta_softplus,
+                      torch::Tensor A, torch::Tensor B, torch::Tensor C) {
+  check_inputs(u, delta, delta_bias, A, B, C);
   auto y = torch::empty_like(u);
   AT_DISPATCH_FLOATING_TYPES(u.scalar_type(), "selective_scan_cpu_fwd", [&] {
     scan_forward<scalar_t>(
         u.data_ptr<scalar_t>(), delta.data_ptr<scalar_t>(),
-        A.data_ptr<scalar_t>(), B.data_ptr<scalar_t>(),
+        delta_bias.numel() ? delta_bias.data_ptr<scalar_t>() : nullptr,
+        delta_softplus, A.data_ptr<scalar_t>(), B.data_ptr<scalar_t>(),
         C.data_ptr<scalar_t>(), y.data_ptr<scalar_t>(), u.size(0),
         u.size(1), u.size(2), A.size(1), B.size(1));
   });
@@ -164,26 +200,30 @@ torch::Tensor forward(torch::Tensor u, torch::Tensor delta, torch::Tensor A,
 }
 
 std::vector<torch::Tensor> backward(torch::Tensor u, torch::Tensor delta,
-                                    torch::Tensor A, torch::Tensor B,
-                                    torch::Tensor C, torch::Tensor dy) {
-  check_inputs(u, delta, A, B, C);
+                                    torch::Tensor delta_bias,
+                                    bool delta_softplus, torch::Tensor A,
+                                    torch::Tensor B, torch::Tensor C,
+                                    torch::Tensor dy) {
+  check_inputs(u, delta, delta_bias, A, B, C);
   dy = dy.contiguous();
   auto du = torch::empty_like(u);
   auto ddelta = torch::empty_like(delta);
+  auto dbias_batch = torch::empty({u.size(0), u.size(1)}, u.options());
   auto dA_batch = torch::zeros({u.size(0), A.size(0), A.size(1)}, A.options());
   auto dB = torch::zeros_like(B);
   auto dC = torch::zeros_like(C);
   AT_DISPATCH_FLOATING_TYPES(u.scalar_type(), "selective_scan_cpu_bwd", [&] {
     scan_backward<scalar_t>(
         u.data_ptr<scalar_t>(), delta.data_ptr<scalar_t>(),
-        A.data_ptr<scalar_t>(), B.data_ptr<scalar_t>(),
+        delta_bias.numel() ? delta_bias.data_ptr<scalar_t>() : nullptr,
+        delta_softplus, A.data_ptr<scalar_t>(), B.data_ptr<scalar_t>(),
         C.data_ptr<scalar_t>(), dy.data_ptr<scalar_t>(),
         du.data_ptr<scalar_t>(), ddelta.data_ptr<scalar_t>(),
-        dA_batch.data_ptr<scalar_t>(), dB.data_ptr<scalar_t>(),
+        dbias_batch.data_ptr<scalar_t>(), dA_batch.data_ptr<scalar_t>(), dB.data_ptr<scalar_t>(),
         dC.data_ptr<scalar_t>(), u.size(0), u.size(1), u.size(2), A.size(1),
         B.size(1));
   });
-  return {du, ddelta, dA_batch.sum(0), dB, dC};
+  return {du, ddelta, dbias_batch.sum(0), dA_batch.sum(0), dB, dC};
 }
 
 PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
