@@ -53,10 +53,10 @@ class DSYM(SemiBaseDetector):
     :meth:`split_candidates`), ``unsup_weight``, ``unsup_loss_weights``
     (factors for single pseudo-label losses, e.g. ``dict(loss_bbox=0.,
     loss_dfl=0.)`` for classification-only pseudo-labels),
-    ``consistency_weight``, ``consistency_activation`` ('sigmoid' for heads that output logits, None
-    for heads that output probabilities, such as TOOD), ``rampup_iters``,
-    ``min_pseudo_bbox_wh``. Any MMDet/MMYOLO detector with a dense head can
-    be the ``detector``.
+    ``consistency_weight``, ``consistency_activation`` ('sigmoid' for heads
+    that output logits, None for heads that output probabilities, such as
+    TOOD), ``rampup_iters``, ``min_pseudo_bbox_wh``. Any MMDet/MMYOLO
+    detector with a dense head can be the ``detector``.
     """
 
     def __init__(self,

@@ -14,9 +14,10 @@ the call is handed to mamba-ssm's kernel unchanged.
 
 On CPU tensors :func:`selective_scan` runs a fused C++ kernel
 (:mod:`.selective_scan_cpu`, built on first use); where it cannot be built,
-and on CUDA without mamba-ssm, a two-level chunked scan in plain PyTorch: the sequence of length ``L`` is cut into chunks of ``K``.
-(1) The recurrence runs from a zero state over the ``K`` positions of all
-chunks at once, each step's output ``C . h`` taken on the way; (2) the
+and on CUDA without mamba-ssm, a two-level chunked scan in plain PyTorch:
+the sequence of length ``L`` is cut into chunks of ``K``. (1) The
+recurrence runs from a zero state over the ``K`` positions of all chunks at
+once, each step's output ``C . h`` taken on the way; (2) the
 chunk-end states are carried across the ``L / K`` chunks; (3) the carried
 state reaches position ``k`` of its chunk through the decay
 ``exp(A * (delta_1 + ... + delta_k))``. That is about ``3 * sqrt(L)``

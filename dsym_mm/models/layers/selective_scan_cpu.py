@@ -1,5 +1,6 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
-"""A fused C++ selective scan for CPU tensors (``csrc/selective_scan_cpu.cpp``).
+"""A fused C++ selective scan for CPU tensors
+(``csrc/selective_scan_cpu.cpp``).
 
 The chunked PyTorch scan of :mod:`.selective_scan` must write every
 ``(batch, dim, L, N)`` intermediate to memory; this kernel runs the
