@@ -15,6 +15,9 @@ model = dict(
             checkpoint='work_dirs/yolov9_t_1xb16-100e_neu-det-40pct/'
             'epoch_100.pth')),
     semi_train_cfg=_base_.neu_semi_finetune_dsym_cfg)
+# the supervised run ended without mosaic: so do the labeled images here
+train_dataloader = dict(
+    dataset=dict(datasets=_base_.neu_semi_finetune_split_datasets[40]))
 optim_wrapper = dict(optimizer=dict(lr=_base_.neu_semi_finetune_lr))
 train_cfg = dict(max_iters=_base_.neu_semi_finetune_max_iters)
 param_scheduler = _base_.neu_semi_finetune_param_scheduler

@@ -188,6 +188,17 @@ neu_semi_split_datasets = {
     ],
     40: [neu_semi_labeled, neu_semi_unlabeled],
 }
+# A stage that continues a finished supervised run (the 100-epoch schedule
+# ends without mosaic) trains its labeled images without mosaic too.
+neu_semi_sup_pipeline_stage2 = [
+    *neu_train_pipeline_stage2[:-1],
+    dict(type='mmdet.MultiBranch', branch_field=neu_semi_branches,
+         sup=neu_train_pipeline_stage2[-1])
+]
+neu_semi_finetune_split_datasets = {
+    percent: [dict(labeled, pipeline=neu_semi_sup_pipeline_stage2), unlabeled]
+    for percent, (labeled, unlabeled) in neu_semi_split_datasets.items()
+}
 # each batch: 8 labeled + 8 unlabeled images
 neu_semi_train_dataloader = dict(
     batch_size=16,
