@@ -1,8 +1,8 @@
 # DSYM with fewer, surer pseudo-labels: per class, the teacher's boxes at
 # half the labeled split's density, and the candidates it drops that still
-# score 0.05 or more ignored rather than taught as background. With the supervised 40 % teacher (docs/dsym.md)
-# the kept boxes are 72.0 % right at 45.7 % recall, against 59.7 / 61.9 at
-# the full density.
+# score 0.05 or more ignored rather than taught as background. With the
+# supervised 40 % teacher (docs/dsym.md) the kept boxes are 72.0 % right at
+# 45.7 % recall, against 59.7 / 61.9 at the full density.
 _base_ = './dsym_yolov9_t_3k-from-sup_neu-det-40pct.py'
 
 model = dict(
