@@ -76,13 +76,15 @@ def test_backbone_and_neck_widths_of_yolov9_t():
         del settings['bad']
 
 
-def test_yolov9_t_matches_the_official_gelan_t_parameter_count():
+@pytest.mark.parametrize('size,official', [('t', 2_407_632),
+                                            ('s', 7_105_888)])
+def test_yolov9_matches_the_official_gelan_parameter_count(size, official):
     """With 80 classes and the re-parameterisable convs and BNs fused, the
-    official gelan-t has 2,407,632 parameters (16 of them its fixed DFL
-    conv, which MMYOLO keeps as a buffer)."""
+    official gelan-t and gelan-s have 2,407,632 and 7,105,888 parameters
+    (16 of them their fixed DFL conv, which MMYOLO keeps as a buffer)."""
     from mmengine.config import Config
     cfg = Config.fromfile(
-        'configs/yolov9/yolov9_t_1xb16-100e_neu-det-100pct.py')
+        f'configs/yolov9/yolov9_{size}_1xb16-100e_neu-det-100pct.py')
     cfg.model.bbox_head.head_module.num_classes = 80
     cfg.model.train_cfg.assigner.num_classes = 80
     model = MODELS.build(cfg.model).eval()
@@ -92,4 +94,4 @@ def test_yolov9_t_matches_the_official_gelan_t_parameter_count():
     bn = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
     fused = n_params(model) - sum(n_params(m) for m in bn) + sum(
         m.num_features for m in bn)  # a BN folds into its conv's bias
-    assert fused + 16 == 2_407_632
+    assert fused + 16 == official
