@@ -1,0 +1,60 @@
+# Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+"""tools/analysis_tools/val_curve.py: curves from MMEngine's scalar logs."""
+import json
+import os
+
+import pytest
+
+from .conftest import load_tool
+
+val_curve = load_tool('analysis_tools', 'val_curve.py')
+
+
+def write_log(work_dir, timestamp, records):
+    d = work_dir / timestamp / 'vis_data'
+    os.makedirs(d)
+    with open(d / 'scalars.json', 'w') as f:
+        for r in records:
+            f.write(json.dumps(r) + '\n')
+
+
+def test_epoch_run_resumed_keeps_the_later_value(tmp_path):
+    run = tmp_path / 'yolo'
+    write_log(run, '20260101_000000', [
+        dict(lr=0.01, loss=3.0, step=10),
+        {'voc/mAP': 0.25, 'step': 1},
+        {'voc/mAP': 0.40, 'step': 2},
+    ])
+    # resumed from epoch 1: epoch 2 validated again
+    write_log(run, '20260101_010000', [
+        {'voc/mAP': 0.45, 'step': 2},
+        {'voc/mAP': 0.50, 'step': 3},
+    ])
+    assert val_curve.read_curve(str(run), 'voc/mAP') == {
+        1: {'': 0.25}, 2: {'': 0.45}, 3: {'': 0.50}}
+
+
+def test_iteration_run_takes_the_step_of_the_training_record(tmp_path):
+    run = tmp_path / 'dsym'
+    write_log(run, '20260101_000000', [
+        dict(lr=0.002, loss=3.0, step=1000),
+        {'teacher/voc/mAP': 0.623, 'student/voc/mAP': 0.569, 'step': 0},
+        dict(lr=0.001, loss=2.0, step=2000),
+        {'teacher/voc/mAP': 0.611, 'student/voc/mAP': 0.585, 'step': 0},
+    ])
+    table = val_curve.curve_table([str(run)], 'voc/mAP')
+    lines = table.splitlines()
+    assert lines[0] == '| run | 1000 | 2000 |'
+    assert lines[2] == '| dsym | 62.3 / 56.9 | 61.1 / 58.5 |'
+
+
+def test_errors_name_the_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match='empty'):
+        val_curve.read_curve(str(tmp_path / 'empty'), 'voc/mAP')
+    run = tmp_path / 'broken'
+    write_log(run, '20260101_000000', [dict(lr=0.01, step=1)])
+    with open(run / '20260101_000000' / 'vis_data' / 'scalars.json',
+              'a') as f:
+        f.write('{"voc/mAP": 0.3, \n')
+    with pytest.raises(ValueError, match=r'scalars.json, line 2'):
+        val_curve.read_curve(str(run), 'voc/mAP')

@@ -1,0 +1,94 @@
+# Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+"""Print the validation mAP@0.5 curve of training runs as a markdown table.
+
+Reads ``WORK_DIR/<timestamp>/vis_data/scalars.json`` of each work dir (all
+of them: a resumed run writes one per start; a later start wins for the same
+step) and prints the VOC mAP@0.5 of every validation, one row per run. For
+teacher-student runs (``TeacherStudentValLoop``) each cell is
+``teacher / student``. The validation images of the NEU-DET configs are the
+test images: these curves describe training, nothing is chosen from them.
+
+Example::
+
+    python tools/analysis_tools/val_curve.py \\
+        work_dirs/yolov9_t_1xb16-100e_neu-det-40pct \\
+        work_dirs/yolov8_n_1xb16-100e_neu-det-40pct
+"""
+import argparse
+import glob
+import json
+import os.path as osp
+from typing import Dict, List, Sequence
+
+PREFIXES = ('', 'teacher/', 'student/')
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('work_dirs', nargs='+')
+    parser.add_argument('--metric', default='voc/mAP',
+                        help='scalar to read (default: voc/mAP)')
+    return parser.parse_args(argv)
+
+
+def read_curve(work_dir: str, metric: str) -> Dict[int, Dict[str, float]]:
+    """``{step: {prefix: value}}`` of ``metric`` over the run's logs."""
+    files = sorted(
+        glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
+    if not files:
+        raise FileNotFoundError(
+            f'{work_dir}: no <timestamp>/vis_data/scalars.json (not a '
+            'training work dir, or nothing was logged yet)')
+    curve: Dict[int, Dict[str, float]] = {}
+    for path in files:
+        train_step = 0
+        with open(path) as f:
+            for line_no, line in enumerate(f, 1):
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise ValueError(f'{path}, line {line_no}: not JSON '
+                                     f'({e})') from e
+                values = {
+                    p: record[p + metric]
+                    for p in PREFIXES if p + metric in record
+                }
+                if 'lr' in record:
+                    train_step = int(record['step'])
+                elif values:
+                    # iteration-based loops log validation at step 0: use
+                    # the iteration of the training record before it
+                    curve[int(record['step']) or train_step] = values
+    return curve
+
+
+def format_cell(values: Dict[str, float]) -> str:
+    if 'teacher/' in values and 'student/' in values:
+        return (f"{100 * values['teacher/']:.1f} / "
+                f"{100 * values['student/']:.1f}")
+    return f'{100 * next(iter(values.values())):.1f}'
+
+
+def curve_table(work_dirs: Sequence[str], metric: str) -> str:
+    curves = {osp.basename(osp.normpath(w)): read_curve(w, metric)
+              for w in work_dirs}
+    steps: List[int] = sorted({s for c in curves.values() for s in c})
+    lines = [
+        '| run | ' + ' | '.join(str(s) for s in steps) + ' |',
+        '|---' * (len(steps) + 1) + '|'
+    ]
+    for name, curve in curves.items():
+        cells = [format_cell(curve[s]) if s in curve else '' for s in steps]
+        lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    print(f'{args.metric} (x 100) at each validation step (epoch or '
+          'iteration); teacher / student for teacher-student runs')
+    print(curve_table(args.work_dirs, args.metric))
+
+
+if __name__ == '__main__':
+    main()
