@@ -6,12 +6,17 @@
 
 Each row gives the command that produced it; mAP@0.5 is shown as VOC area
 and as COCO AP50, then the VOC AP@0.5 of every class.
+
+With ``--write``, the rows already in the file's section are kept unless a
+given ``metrics.json`` is for the same config (its row is then replaced):
+work directories are not kept in the repository, and a table must not lose
+the runs of an earlier machine. ``--replace`` writes only the given runs.
 """
 import argparse
 import json
 import os.path as osp
 
-from doc_sections import write_section
+from doc_sections import read_section, write_section
 
 
 def parse_args(argv=None):
@@ -19,10 +24,22 @@ def parse_args(argv=None):
     parser.add_argument('files', nargs='+', help='metrics.json files')
     parser.add_argument('--write', help='markdown file to update')
     parser.add_argument('--section', default='results')
+    parser.add_argument(
+        '--replace',
+        action='store_true',
+        help='drop the rows already in the section instead of merging')
     return parser.parse_args(argv)
 
 
-def rows(files):
+def header(classes):
+    return [
+        '| config | mAP@0.5 VOC | COCO AP50 | ' + ' | '.join(classes) +
+        ' | command |', '|---' * (len(classes) + 4) + '|'
+    ]
+
+
+def run_rows(files):
+    """Class names and ``{config name: table row}`` of the given runs."""
     runs = [json.load(open(f)) for f in files]
     classes = []
     for run in runs:
@@ -30,10 +47,7 @@ def rows(files):
             name = key[len('voc/AP50_'):]
             if key.startswith('voc/AP50_') and name not in classes:
                 classes.append(name)
-    lines = [
-        '| config | mAP@0.5 VOC | COCO AP50 | ' + ' | '.join(classes) +
-        ' | command |', '|---' * (len(classes) + 4) + '|'
-    ]
+    table = {}
     for run in runs:
         m = run['metrics']
         name = osp.splitext(osp.basename(run['config']))[0]
@@ -42,15 +56,40 @@ def rows(files):
             for c in classes)
         cmd = (f"`python tools/train.py {run['config']}` then "
                f"`python tools/test.py {run['config']} {run['checkpoint']}`")
-        lines.append(f"| {name} | {100 * m['voc/AP50']:.1f} | "
-                     f"{100 * m['coco/bbox_mAP_50']:.1f} | {per_class} | "
-                     f'{cmd} |')
-    return '\n'.join(lines)
+        table[name] = (f"| {name} | {100 * m['voc/AP50']:.1f} | "
+                       f"{100 * m['coco/bbox_mAP_50']:.1f} | {per_class} | "
+                       f'{cmd} |')
+    return classes, table
+
+
+def merge(old_section, classes, table, source):
+    """Rows of ``old_section`` not in ``table``, then ``table``'s, by name.
+
+    The old table must have the same columns: rows of different classes
+    cannot be merged.
+    """
+    lines = old_section.splitlines()
+    if lines[:1] != header(classes)[:1]:
+        raise ValueError(
+            f'{source}: the table in the section has the columns '
+            f'{lines[:1]}, the runs {header(classes)[:1]}; use --replace '
+            'or another --section')
+    merged = {
+        line.split('|')[1].strip(): line
+        for line in lines[2:] if line.startswith('|')
+    }
+    merged.update(table)
+    return merged
 
 
 def main(argv=None):
     args = parse_args(argv)
-    text = rows(args.files)
+    classes, table = run_rows(args.files)
+    old = (None if args.replace or not args.write else read_section(
+        args.write, args.section))
+    if old:
+        table = merge(old, classes, table, f'{args.write} [{args.section}]')
+    text = '\n'.join(header(classes) + [table[k] for k in sorted(table)])
     print(text)
     if args.write:
         write_section(args.write, args.section, text)

@@ -3,6 +3,7 @@
 can put their tables into the docs without touching the prose around them.
 """
 import os.path as osp
+from typing import Optional
 
 
 def write_section(path: str, key: str, text: str) -> None:
@@ -16,3 +17,12 @@ def write_section(path: str, key: str, text: str) -> None:
         new = old.rstrip() + ('\n\n' if old else '') + block + '\n'
     with open(path, 'w') as f:
         f.write(new)
+
+
+def read_section(path: str, key: str) -> Optional[str]:
+    """The text between the markers of ``key`` in ``path``, or None."""
+    begin, end = f'<!-- {key}:begin -->', f'<!-- {key}:end -->'
+    old = open(path).read() if osp.isfile(path) else ''
+    if begin not in old or end not in old:
+        return None
+    return old[old.index(begin) + len(begin):old.index(end)].strip('\n')

@@ -1,0 +1,66 @@
+# Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+"""tools/benchmarks/collect_results.py: the README's results table."""
+import json
+import sys
+
+import pytest
+
+from .conftest import REPO, load_tool
+
+sys.path.insert(0, f'{REPO}/tools/benchmarks')  # its doc_sections import
+collect_results = load_tool('benchmarks', 'collect_results.py')
+
+
+def metrics(tmp_path, config, voc, per_class):
+    m = {'voc/AP50': voc, 'coco/bbox_mAP_50': voc - 0.01}
+    m.update({f'voc/AP50_{c}': v for c, v in per_class.items()})
+    path = tmp_path / f'{config}.json'
+    path.write_text(
+        json.dumps(
+            dict(
+                config=f'configs/{config}.py',
+                checkpoint=f'work_dirs/{config}/epoch_100.pth',
+                metrics=m)))
+    return str(path)
+
+
+def table_rows(doc):
+    text = doc.read_text()
+    body = text[text.index('<!-- results:begin -->'):
+                text.index('<!-- results:end -->')]
+    return [
+        line.split('|')[1].strip() for line in body.splitlines()[3:]
+        if line.startswith('|')
+    ]
+
+
+def test_write_keeps_rows_of_runs_not_given_and_replaces_given(tmp_path):
+    doc = tmp_path / 'README.md'
+    doc.write_text('# intro\n\nprose stays\n')
+    a = metrics(tmp_path, 'b_run', 0.5, dict(crazing=0.3, patches=0.7))
+    b = metrics(tmp_path, 'a_run', 0.6, dict(crazing=0.4, patches=0.8))
+    collect_results.main([a, b, '--write', str(doc)])
+    assert table_rows(doc) == ['a_run', 'b_run']
+
+    # a new machine has only one new run, and a re-run of b_run
+    c = metrics(tmp_path, 'c_run', 0.7, dict(crazing=0.5, patches=0.9))
+    b2 = metrics(tmp_path, 'b_run', 0.55, dict(crazing=0.35, patches=0.75))
+    collect_results.main([c, b2, '--write', str(doc)])
+    text = doc.read_text()
+    assert table_rows(doc) == ['a_run', 'b_run', 'c_run']
+    assert '| b_run | 55.0 | 54.0 | 35.0 | 75.0 |' in text
+    assert '| b_run | 50.0 |' not in text
+    assert text.startswith('# intro\n\nprose stays\n')
+
+    collect_results.main([c, '--write', str(doc), '--replace'])
+    assert table_rows(doc) == ['c_run']
+
+
+def test_merge_refuses_a_table_of_other_classes(tmp_path):
+    doc = tmp_path / 'README.md'
+    collect_results.main(
+        [metrics(tmp_path, 'a', 0.5, dict(crazing=0.3)), '--write',
+         str(doc)])
+    other = metrics(tmp_path, 'b', 0.5, dict(dent=0.3))
+    with pytest.raises(ValueError, match='README.md.*columns'):
+        collect_results.main([other, '--write', str(doc)])
