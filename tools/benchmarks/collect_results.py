@@ -63,7 +63,8 @@ def run_rows(files):
 
 
 def merge(old_section, classes, table, source):
-    """Rows of ``old_section`` not in ``table``, then ``table``'s, by name.
+    """``{config name: row}`` of the rows in ``old_section``, updated with
+    ``table`` (a given run replaces the old row of its config).
 
     The old table must have the same columns: rows of different classes
     cannot be merged.
