@@ -8,6 +8,11 @@ neu_val_interval = 10
 # A kill loses at most this many epochs (``--resume``).
 neu_checkpoint_interval = 5
 neu_base_lr = 0.01
+# Every run is seeded: on one machine with one thread count a config
+# retrains to the same weights (tests/test_tools_end_to_end.py), so a start
+# checkpoint can be rebuilt exactly; repeats use
+# ``--cfg-options randomness.seed=N``.
+randomness = dict(seed=0)
 # Warm-up lasts max(3 epochs, neu_warmup_min_iters). MMYOLO's default
 # floor (1000 iterations, from YOLOv5's COCO recipe) is 24 of the 100
 # epochs at 40 % labels and 91 at 10 %; Ultralytics' YOLOv8 uses 100.
