@@ -86,8 +86,10 @@ def test_training_is_reproducible_from_the_config_seed(tiny_config):
 
     def weights(name):
         work = tmp / name
+        # two loader workers, as in the real configs: their augmentations
+        # are seeded too
         run('tools/train.py', cfg, '--work-dir', str(work), '--cfg-options',
-            'train_cfg.max_epochs=1')
+            'train_cfg.max_epochs=1', 'train_dataloader.num_workers=2')
         return torch.load(work / 'epoch_1.pth',
                           weights_only=True)['state_dict']
 
