@@ -97,6 +97,13 @@ def test_training_is_reproducible_from_the_config_seed(tiny_config):
     assert first.keys() == again.keys()
     for key in first:
         assert torch.equal(first[key], again[key]), key
+    # the digest quoted in the docs for a rebuilt start says the same
+    out = run('tools/analysis_tools/weights_digest.py',
+              *(str(tmp / name / 'epoch_1.pth')
+                for name in ('seed_a', 'seed_b')))
+    digests = [line.split()[0] for line in out.splitlines()
+               if line.endswith('epoch_1.pth')]
+    assert len(digests) == 2 and len(set(digests)) == 1, out
 
 
 def test_test_tool_rejects_a_foreign_checkpoint(tiny_config):
