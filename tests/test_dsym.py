@@ -171,6 +171,31 @@ def test_zero_unlabeled_weights_train_supervised_only(tiny_neu):
     assert {'sup_loss_cls', 'sup_loss_bbox', 'sup_loss_dfl'} <= set(losses)
 
 
+def test_consistency_only_needs_no_teacher_detections(tiny_neu,
+                                                     monkeypatch):
+    """Table 1 line 18 as written (``unsup_weight`` 0): the student learns
+    from the unlabeled images through eq. (2) alone; the teacher's
+    detections are not computed, and its BN statistics are not touched."""
+    cfg = tiny_cfg(tiny_neu, unsup_weight=0., consistency_weight=1.)
+    model = build(cfg)
+
+    def no_detections(*args, **kwargs):
+        raise AssertionError('teacher detections computed')
+
+    monkeypatch.setattr(model, 'teacher_predict', no_detections)
+    buffers = copy.deepcopy(dict(model.teacher.named_buffers()))
+    set_iter(5)
+    with captured_outputs(model.teacher.bbox_head) as teacher_calls:
+        losses = train_step(model, first_batch(cfg))
+    assert len(teacher_calls) == 1
+    assert set(k for k in losses if k.startswith('unsup')) == {
+        'unsup_loss_consistency', 'unsup_ramp'
+    }
+    assert losses['unsup_loss_consistency'] > 0
+    for name, value in model.teacher.named_buffers():
+        assert torch.equal(value, buffers[name]), name
+
+
 def test_teacher_gets_no_gradient(tiny_neu):
     cfg = tiny_cfg(tiny_neu)
     model = build(cfg)

@@ -91,8 +91,14 @@ class DSYM(SemiBaseDetector):
         branches are then skipped, leaving supervised training with the same
         schedule and EMA teacher (the ablation's supervised row)."""
         cfg = self.semi_train_cfg
-        return cfg.get('unsup_weight', 1.) > 0 or cfg.get(
+        return self.learns_from_pseudo_labels or cfg.get(
             'consistency_weight', 0.) > 0
+
+    @property
+    def learns_from_pseudo_labels(self) -> bool:
+        """False when ``unsup_weight`` is 0: the teacher's detections are
+        then not needed (the consistency-only row of Table 1 line 18)."""
+        return self.semi_train_cfg.get('unsup_weight', 1.) > 0
 
     def in_burn_in(self) -> bool:
         return self.current_iter()[0] < self.burn_in_iters
@@ -112,6 +118,10 @@ class DSYM(SemiBaseDetector):
         losses = self.loss_by_gt_instances(multi_batch_inputs['sup'],
                                            multi_batch_data_samples['sup'])
         if self.in_burn_in() or not self.learns_from_unlabeled:
+            return losses
+        if not self.learns_from_pseudo_labels:
+            losses.update(
+                self.loss_by_consistency(multi_batch_inputs['unsup_student']))
             return losses
         pseudo_samples, batch_info = self.get_pseudo_instances(
             multi_batch_inputs['unsup_teacher'],
@@ -232,13 +242,9 @@ class DSYM(SemiBaseDetector):
                     f'loss {name!r} (it has {sorted(losses)})')
             losses[name] = losses[name] * factor
         losses = rename_loss_dict('unsup_', losses)
-        cons_weight = self.semi_train_cfg.get('consistency_weight', 0.)
-        if cons_weight > 0:
-            with torch.no_grad():
-                teacher_outs = self.teacher.bbox_head(
-                    self.teacher.extract_feat(batch_inputs))
-            losses['unsup_loss_consistency'] = cons_weight * ramp * \
-                self.consistency_loss(student_outs[0][0], teacher_outs[0])
+        if self.semi_train_cfg.get('consistency_weight', 0.) > 0:
+            losses['unsup_loss_consistency'] = self.weighted_consistency_loss(
+                batch_inputs, student_outs[0][0], ramp)
         device = batch_inputs.device
         losses['unsup_num_pseudo'] = torch.tensor(float(num_pseudo),
                                                   device=device)
@@ -248,6 +254,32 @@ class DSYM(SemiBaseDetector):
                     float(batch_info[key]), device=device)
         losses['unsup_ramp'] = torch.tensor(ramp, device=device)
         return losses
+
+    def loss_by_consistency(self, batch_inputs: torch.Tensor) -> dict:
+        """Consistency-only learning from the unlabeled images (``unsup_weight``
+        0): the student's dense outputs on the strong view, without the
+        teacher's detections, pseudo-labels or the student's detection
+        loss."""
+        ramp = self.unsup_ramp()
+        student_scores = self.student.bbox_head(
+            self.student.extract_feat(batch_inputs))[0]
+        return dict(
+            unsup_loss_consistency=self.weighted_consistency_loss(
+                batch_inputs, student_scores, ramp),
+            unsup_ramp=torch.tensor(ramp, device=batch_inputs.device))
+
+    def weighted_consistency_loss(self, batch_inputs: torch.Tensor,
+                                  student_scores: List[torch.Tensor],
+                                  ramp: float) -> torch.Tensor:
+        """``lambda(t) * w_cons * L_cons``: eq. (2) against the teacher's
+        outputs on the same (strong) view, the teacher in eval mode so that
+        its BN statistics stay the EMA of the student's."""
+        self.teacher.eval()
+        with torch.no_grad():
+            teacher_scores = self.teacher.bbox_head(
+                self.teacher.extract_feat(batch_inputs))[0]
+        weight = self.semi_train_cfg.get('consistency_weight', 0.) * ramp
+        return weight * self.consistency_loss(student_scores, teacher_scores)
 
     def consistency_loss(self, student_scores: List[torch.Tensor],
                          teacher_scores: List[torch.Tensor]) -> torch.Tensor:
