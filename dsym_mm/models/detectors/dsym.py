@@ -256,10 +256,9 @@ class DSYM(SemiBaseDetector):
         return losses
 
     def loss_by_consistency(self, batch_inputs: torch.Tensor) -> dict:
-        """Consistency-only learning from the unlabeled images (``unsup_weight``
-        0): the student's dense outputs on the strong view, without the
-        teacher's detections, pseudo-labels or the student's detection
-        loss."""
+        """The unlabeled images teach through eq. (2) alone (``unsup_weight``
+        0): the student's dense outputs on the strong view; no teacher
+        detections, pseudo-labels or student detection loss."""
         ramp = self.unsup_ramp()
         student_scores = self.student.bbox_head(
             self.student.extract_feat(batch_inputs))[0]
