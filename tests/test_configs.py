@@ -1,4 +1,5 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+import copy
 import glob
 import os.path as osp
 
@@ -12,6 +13,7 @@ from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData
 
+from dsym_mm.apis import load_config
 from dsym_mm.registry import MODELS
 
 from .conftest import REPO
@@ -143,3 +145,28 @@ def test_finetune_stage_trains_labeled_images_without_mosaic(name, pct):
     assert steps[-1] == 'mmdet.MultiBranch'
     assert labeled.ann_file == f'annotations/labeled_{pct}.json'
     assert unlabeled.ann_file == f'annotations/unlabeled_{pct}.json'
+
+
+def test_tools_dump_the_config_without_yapf(monkeypatch, tmp_path):
+    """The tools' configs log, dump and checkpoint their text unformatted
+    (yapf takes seconds per call on these configs), and it loads back to
+    the same config."""
+    import mmengine.config.config as mmengine_config
+    path = osp.join(REPO, 'configs', 'dsym_neu_40pct.py')
+    cfg = load_config(path, {'train_cfg.max_iters': 7})
+
+    calls = []
+
+    def yapf_spy(text, **kwargs):
+        calls.append(len(text))
+        return text, False
+
+    monkeypatch.setattr(mmengine_config, 'FormatCode', yapf_spy)
+    Config.fromfile(path).pretty_text  # what MMEngine does by itself
+    assert len(calls) == 1
+    dumped = tmp_path / 'dumped.py'
+    copy.deepcopy(cfg).dump(str(dumped))  # the runner keeps a deep copy
+    assert len(calls) == 1
+    again = Config.fromfile(str(dumped))
+    assert again.to_dict() == cfg.to_dict()
+    assert again.train_cfg.max_iters == 7 and again.filename == str(dumped)
