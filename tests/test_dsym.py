@@ -414,9 +414,10 @@ def test_fine_tuning_config_starts_both_models_from_a_checkpoint(tmp_path):
     torch.save(dict(state_dict=supervised.state_dict()), checkpoint)
     cfg.model.detector.init_cfg.checkpoint = checkpoint
     model = build(cfg)
+    student, teacher = model.student.state_dict(), model.teacher.state_dict()
     for name, value in supervised.state_dict().items():
-        assert torch.equal(model.student.state_dict()[name], value), name
-        assert torch.equal(model.teacher.state_dict()[name], value), name
+        assert torch.equal(student[name], value), name
+        assert torch.equal(teacher[name], value), name
     assert model.burn_in_iters == 0
 
 
