@@ -285,8 +285,9 @@ class DSYM(SemiBaseDetector):
         """Eq. (2): ``1/N sum_i ||s_i - t_i||^2`` over the ``N`` unlabeled
         images, ``s_i`` and ``t_i`` being all class probabilities of image
         ``i`` (every prior of every level) from the student and the
-        teacher. A mean over priors instead would divide the loss by their
-        number (about 8000 at 256 px) and leave it without effect."""
+        teacher. A mean over them instead would divide the loss by their
+        number (1344 priors x 6 classes, about 8000, at 256 px) and leave it
+        without effect."""
         act = self.semi_train_cfg.get('consistency_activation', 'sigmoid')
         assert act in ('sigmoid', None), act
         squared = 0.
