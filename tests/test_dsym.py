@@ -188,6 +188,7 @@ def test_consistency_only_needs_no_teacher_detections(tiny_neu,
     with captured_outputs(model.teacher.bbox_head) as teacher_calls:
         losses = train_step(model, first_batch(cfg))
     assert len(teacher_calls) == 1
+    assert model.student.training and not model.teacher.training
     assert set(k for k in losses if k.startswith('unsup')) == {
         'unsup_loss_consistency', 'unsup_ramp'
     }

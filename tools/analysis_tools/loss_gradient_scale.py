@@ -13,8 +13,8 @@ Without ``--checkpoint`` the model starts as the config starts it (its
 ``CKPT`` is a DSYM checkpoint (student and teacher). ``--iter`` is the
 training iteration the losses see (default: the end of burn-in plus
 ramp-up, where ``lambda(t) = 1``). Values are as training weighs them:
-to give term ``A`` the gradient norm of term ``B``, multiply ``A``'s
-weight by the printed ``B / A`` ratio of their norms.
+to give a term the gradient norm of the reference term (``--reference``),
+multiply its weight by its printed ``ref / this``.
 """
 import argparse
 import statistics
@@ -24,7 +24,7 @@ from mmengine.config import DictAction
 from mmengine.logging import MessageHub
 from mmengine.registry import MODELS, init_default_scope
 from mmengine.runner import Runner, set_random_seed
-from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
+from mmengine.runner.checkpoint import load_checkpoint
 
 import dsym_mm  # noqa: F401  registers the package's modules
 from dsym_mm.apis import load_config
@@ -59,8 +59,8 @@ def gradient_norms(losses: dict, params: list) -> dict:
             continue
         grads = torch.autograd.grad(
             value, params, retain_graph=True, allow_unused=True)
-        norms[name] = torch.sqrt(
-            sum(g.pow(2).sum() for g in grads if g is not None)).item()
+        norms[name] = torch.nn.utils.get_total_norm(
+            [g for g in grads if g is not None]).item()
     return norms
 
 
@@ -71,8 +71,8 @@ def main(argv=None):
     set_random_seed(args.seed)  # same model and batches on every call
     model = MODELS.build(cfg.model)
     if args.checkpoint:
-        state = _load_checkpoint(args.checkpoint, map_location='cpu')
-        load_state_dict(model, state.get('state_dict', state), strict=True)
+        load_checkpoint(model, args.checkpoint, map_location='cpu',
+                        strict=True)
     else:
         model.init_weights()
     model.train()
@@ -82,7 +82,7 @@ def main(argv=None):
     hub = MessageHub.get_current_instance()
     hub.update_info('iter', it)
     hub.update_info('max_iters', cfg.train_cfg.max_iters)
-    hub.update_info('epoch', 0)
+    hub.update_info('epoch', 0)  # TOOD's head reads it
 
     cfg.train_dataloader.update(num_workers=0, persistent_workers=False)
     loader = Runner.build_dataloader(cfg.train_dataloader, seed=args.seed)

@@ -74,6 +74,14 @@ class DSYM(SemiBaseDetector):
         self.pseudo_label_filter = TASK_UTILS.build(
             self.semi_train_cfg.pseudo_label_filter)
 
+    def train(self, mode: bool = True) -> 'DSYM':
+        """The student follows ``mode``; the teacher stays in eval mode, so
+        that its BN statistics are the EMA of the student's (eq. (3)) and
+        never its own batches' (the runner calls ``model.train()``)."""
+        super().train(mode)
+        self.teacher.eval()
+        return self
+
     @property
     def burn_in_iters(self) -> int:
         return self.semi_train_cfg.get('burn_in_iters', 0)
@@ -214,7 +222,6 @@ class DSYM(SemiBaseDetector):
         fifth). The teacher therefore sees samples whose ``ori_shape`` is
         the view's own shape.
         """
-        self.teacher.eval()
         views = []
         for data_sample in batch_data_samples:
             view = DetDataSample(metainfo=data_sample.metainfo)
@@ -271,9 +278,7 @@ class DSYM(SemiBaseDetector):
                                   student_scores: List[torch.Tensor],
                                   ramp: float) -> torch.Tensor:
         """``lambda(t) * w_cons * L_cons``: eq. (2) against the teacher's
-        outputs on the same (strong) view, the teacher in eval mode so that
-        its BN statistics stay the EMA of the student's."""
-        self.teacher.eval()
+        outputs on the same (strong) view."""
         with torch.no_grad():
             teacher_scores = self.teacher.bbox_head(
                 self.teacher.extract_feat(batch_inputs))[0]
