@@ -1,5 +1,6 @@
-# DSYM Table 3, row "YOLOv9+mamba": YOLOv9-t with a Mamba block on each level
-# of the head (paper section 3.2), everything else as the "YOLOv9" row.
+# DSYM Table 3, row "YOLOv9+mamba": YOLOv9-t with a Mamba block in the head
+# (paper section 3.2) on the P4 and P5 levels, everything else as the
+# "YOLOv9" row.
 _base_ = './yolov9_t_1xb16-100e_neu-det-100pct.py'
 
 model = dict(
