@@ -56,6 +56,19 @@ def test_write_keeps_rows_of_runs_not_given_and_replaces_given(tmp_path):
     assert table_rows(doc) == ['c_run']
 
 
+def test_commands_show_paths_inside_the_working_directory_relative(
+        tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run = json.loads(open(metrics(tmp_path, 'a_run', 0.5, {})).read())
+    run['checkpoint'] = str(tmp_path / 'work_dirs/a_run/iter_3000.pth')
+    run['config'] = '/elsewhere/configs/a_run.py'
+    path = tmp_path / 'abs.json'
+    path.write_text(json.dumps(run))
+    _, table = collect_results.run_rows([str(path)])
+    assert ('`python tools/test.py /elsewhere/configs/a_run.py '
+            'work_dirs/a_run/iter_3000.pth`') in table['a_run']
+
+
 def test_merge_refuses_a_table_of_other_classes(tmp_path):
     doc = tmp_path / 'README.md'
     collect_results.main(

@@ -14,6 +14,7 @@ the runs of an earlier machine. ``--replace`` writes only the given runs.
 """
 import argparse
 import json
+import os
 import os.path as osp
 
 from doc_sections import read_section, write_section
@@ -38,6 +39,16 @@ def header(classes):
     ]
 
 
+def shown_path(path):
+    """``path`` relative to the working directory when it lies inside it:
+    the commands in the docs must work in any clone."""
+    if osp.isabs(path):
+        rel = osp.relpath(path, os.getcwd())
+        if not rel.startswith(os.pardir):
+            return rel
+    return path
+
+
 def run_rows(files):
     """Class names and ``{config name: table row}`` of the given runs."""
     runs = [json.load(open(f)) for f in files]
@@ -54,8 +65,10 @@ def run_rows(files):
         per_class = ' | '.join(
             f"{100 * m[f'voc/AP50_{c}']:.1f}" if f'voc/AP50_{c}' in m else '-'
             for c in classes)
-        cmd = (f"`python tools/train.py {run['config']}` then "
-               f"`python tools/test.py {run['config']} {run['checkpoint']}`")
+        config, checkpoint = (shown_path(run[k])
+                              for k in ('config', 'checkpoint'))
+        cmd = (f'`python tools/train.py {config}` then '
+               f'`python tools/test.py {config} {checkpoint}`')
         table[name] = (f"| {name} | {100 * m['voc/AP50']:.1f} | "
                        f"{100 * m['coco/bbox_mAP_50']:.1f} | {per_class} | "
                        f'{cmd} |')
