@@ -209,6 +209,48 @@ def test_teacher_gets_no_gradient(tiny_neu):
         assert torch.equal(value, before[key]), key
 
 
+def bn_statistics(detector):
+    return {
+        name: value.clone()
+        for name, value in detector.state_dict().items()
+        if name.endswith(('running_mean', 'running_var',
+                          'num_batches_tracked'))
+    }
+
+
+@pytest.mark.parametrize('unsup_weight', [1., 0.], ids=['dsym', 'cons-only'])
+@pytest.mark.parametrize('from_unlabeled', [False, True])
+def test_bn_statistics_come_from_the_labeled_images(tiny_neu, unsup_weight,
+                                                    from_unlabeled):
+    """By default the student's passes over the strong views leave its BN
+    running statistics as the labeled pass made them (bit for bit), and the
+    step still trains; ``bn_stats_from_unlabeled`` restores the plain mean
+    teacher."""
+    cfg = tiny_cfg(tiny_neu,
+                   pseudo_label_filter=dict(type='mmdet.ScoreThresholdFilter',
+                                            score_thr=0.0),
+                   unsup_weight=unsup_weight,
+                   bn_stats_from_unlabeled=from_unlabeled)
+    model = build(cfg)
+    model.train()
+    data = model.data_preprocessor(first_batch(cfg), True)
+    labeled_only = copy.deepcopy(model.student)
+    labeled_only.loss(data['inputs']['sup'], data['data_samples']['sup'])
+    expected = bn_statistics(labeled_only)
+    start = bn_statistics(model.student)
+    set_iter(5)
+    losses = model.loss(data['inputs'], data['data_samples'])
+    sum(v for k, v in losses.items() if 'loss' in k).backward()
+    assert losses['unsup_loss_consistency'] > 0
+    after = bn_statistics(model.student)
+    moved = [k for k in after if not torch.equal(after[k], start[k])]
+    assert moved  # the labeled pass updated them
+    as_labeled = all(torch.equal(after[k], expected[k]) for k in after)
+    assert as_labeled != from_unlabeled
+    assert all(m.track_running_stats for m in model.student.modules()
+               if isinstance(m, torch.nn.BatchNorm2d))
+
+
 def test_burn_in_switch_and_ema_of_parameters_and_bn_buffers(tiny_neu):
     cfg = tiny_cfg(tiny_neu)
     model = build(cfg)

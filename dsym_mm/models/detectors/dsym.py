@@ -1,6 +1,6 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
 import math
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Dict, List, Optional, Tuple
 
 import torch
@@ -12,6 +12,7 @@ from mmdet.structures.bbox import bbox_project
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmengine.logging import MessageHub
 from mmengine.structures import InstanceData
+from torch.nn.modules.batchnorm import _BatchNorm
 
 from dsym_mm.registry import MODELS, TASK_UTILS
 
@@ -26,6 +27,25 @@ def captured_outputs(module: nn.Module):
         yield outputs
     finally:
         handle.remove()
+
+
+@contextmanager
+def kept_bn_statistics(module: nn.Module):
+    """BN layers of ``module`` in train mode normalise with their batch's
+    statistics while the block runs and leave their running statistics and
+    batch counts as they are (not tracked during the block; restoring them
+    afterwards would break autograd, which saves them)."""
+    layers = [
+        m for m in module.modules()
+        if isinstance(m, _BatchNorm) and m.track_running_stats
+    ]
+    for m in layers:
+        m.track_running_stats = False
+    try:
+        yield
+    finally:
+        for m in layers:
+            m.track_running_stats = True
 
 
 @MODELS.register_module()
@@ -55,8 +75,9 @@ class DSYM(SemiBaseDetector):
     loss_dfl=0.)`` for classification-only pseudo-labels),
     ``consistency_weight``, ``consistency_activation`` ('sigmoid' for heads
     that output logits, None for heads that output probabilities, such as
-    TOOD), ``rampup_iters``, ``min_pseudo_bbox_wh``. Any MMDet/MMYOLO
-    detector with a dense head can be the ``detector``.
+    TOOD), ``rampup_iters``, ``min_pseudo_bbox_wh``,
+    ``bn_stats_from_unlabeled`` (see :meth:`unlabeled_pass`). Any
+    MMDet/MMYOLO detector with a dense head can be the ``detector``.
     """
 
     def __init__(self,
@@ -119,6 +140,21 @@ class DSYM(SemiBaseDetector):
         done = (self.current_iter()[0] - self.burn_in_iters) / rampup
         done = min(max(done, 0.), 1.)
         return math.exp(-5. * (1. - done)**2)
+
+    def unlabeled_pass(self):
+        """Context of the student's passes over the unlabeled (strong) views.
+
+        By default they leave the BN running statistics as the labeled
+        batches made them: those statistics are what evaluation normalises
+        with and what the teacher's EMA copies (eq. (3)), and the strong
+        views' colour and erasing augmentation shifts them away from real
+        images (docs/dsym.md, "BN statistics"). In the pass itself BN
+        still normalises with the batch's statistics.
+        ``bn_stats_from_unlabeled=True`` lets the strong views update them,
+        as a plain mean teacher does."""
+        if self.semi_train_cfg.get('bn_stats_from_unlabeled', False):
+            return nullcontext()
+        return kept_bn_statistics(self.student)
 
     # -------------------------------------------------------------- loss --
     def loss(self, multi_batch_inputs: Dict[str, torch.Tensor],
@@ -235,7 +271,8 @@ class DSYM(SemiBaseDetector):
                                  batch_data_samples: SampleList,
                                  batch_info: Optional[dict] = None) -> dict:
         ramp = self.unsup_ramp()
-        with captured_outputs(self.student.bbox_head) as student_outs:
+        with self.unlabeled_pass(), captured_outputs(
+                self.student.bbox_head) as student_outs:
             losses = self.student.loss(batch_inputs, batch_data_samples)
         num_pseudo = sum(len(s.gt_instances) for s in batch_data_samples)
         weight = self.semi_train_cfg.get('unsup_weight', 1.) * ramp \
@@ -267,8 +304,9 @@ class DSYM(SemiBaseDetector):
         0): the student's dense outputs on the strong view; no teacher
         detections, pseudo-labels or student detection loss."""
         ramp = self.unsup_ramp()
-        student_scores = self.student.bbox_head(
-            self.student.extract_feat(batch_inputs))[0]
+        with self.unlabeled_pass():
+            student_scores = self.student.bbox_head(
+                self.student.extract_feat(batch_inputs))[0]
         return dict(
             unsup_loss_consistency=self.weighted_consistency_loss(
                 batch_inputs, student_scores, ramp),
