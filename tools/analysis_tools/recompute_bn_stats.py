@@ -21,7 +21,7 @@ import argparse
 import copy
 
 import torch
-from mmengine.registry import DATASETS, MODELS, init_default_scope
+from mmengine.registry import MODELS, init_default_scope
 from mmengine.runner import Runner, set_random_seed
 from mmengine.runner.checkpoint import load_checkpoint, save_checkpoint
 from torch.nn.modules.batchnorm import _BatchNorm
@@ -66,11 +66,6 @@ def recompute_bn_statistics(detectors, batches, data_preprocessor) -> int:
     ]
     saved = [copy.deepcopy(m.state_dict()) for m in layers]
     momenta = [m.momentum for m in layers]
-    reached = set()
-    hooks = [
-        m.register_forward_hook(lambda mod, *_: reached.add(mod))
-        for m in layers
-    ]
     for m in layers:
         m.reset_running_stats()
         m.momentum = None  # cumulative average
@@ -83,10 +78,9 @@ def recompute_bn_statistics(detectors, batches, data_preprocessor) -> int:
             for det in detectors:
                 det._forward(data['inputs'], data['data_samples'])
             count += 1
-    for m, state, momentum, hook in zip(layers, saved, momenta, hooks):
-        hook.remove()
+    for m, state, momentum in zip(layers, saved, momenta):
         m.momentum = momentum
-        if m not in reached:
+        if m.num_batches_tracked == 0:  # not reached by the forward pass
             m.load_state_dict(state)
     if count == 0:
         raise ValueError('no batch to recompute the BN statistics from')
@@ -106,15 +100,15 @@ def main(argv=None):
     # MultiBranchDataPreprocessor wraps the detectors' own
     preprocessor = getattr(model.data_preprocessor, 'data_preprocessor',
                            model.data_preprocessor)
-    dataset = DATASETS.build(labeled_dataset_cfg(cfg.train_dataloader.dataset))
     loader = Runner.build_dataloader(
         dict(
-            dataset=dataset,
+            dataset=labeled_dataset_cfg(cfg.train_dataloader.dataset),
             batch_size=args.batch_size,
             num_workers=0,
             sampler=dict(type='DefaultSampler', shuffle=True),
             collate_fn=dict(type='pseudo_collate')),
         seed=args.seed)
+    dataset = loader.dataset
     limit = args.num_batches or len(loader)
     count = recompute_bn_statistics(
         detectors, (b for _, b in zip(range(limit), loader)), preprocessor)
