@@ -24,5 +24,8 @@ train_cfg = dict(_delete_=True, **_base_.neu_semi_train_cfg)
 val_cfg = dict(_delete_=True, type='TeacherStudentValLoop')
 param_scheduler = _base_.neu_semi_param_scheduler
 default_hooks = _base_.neu_semi_default_hooks
-custom_hooks = [dict(type='BurnInMeanTeacherHook', momentum=0.001)]
+custom_hooks = [
+    _base_.neu_channels_last_hook,
+    dict(type='BurnInMeanTeacherHook', momentum=0.001)
+]
 log_processor = dict(by_epoch=False)

@@ -23,5 +23,8 @@ val_cfg = dict(_delete_=True, type='mmdet.TeacherStudentValLoop')
 param_scheduler = _base_.neu_semi_param_scheduler
 default_hooks = _base_.neu_semi_default_hooks
 # the teacher is the EMA of the student: no second EMA, no mosaic switch
-custom_hooks = [dict(type='mmdet.BurnInMeanTeacherHook', momentum=0.001)]
+custom_hooks = [
+    _base_.neu_channels_last_hook,
+    dict(type='mmdet.BurnInMeanTeacherHook', momentum=0.001)
+]
 log_processor = dict(by_epoch=False)

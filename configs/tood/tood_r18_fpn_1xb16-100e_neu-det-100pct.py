@@ -35,6 +35,7 @@ optim_wrapper = dict(_delete_=True, **_base_.neu_optim_wrapper)
 train_cfg = dict(_delete_=True, **_base_.neu_train_cfg)
 default_hooks = _base_.neu_default_hooks
 custom_hooks = [
+    _base_.neu_channels_last_hook,
     _base_.neu_ema_hook,
     dict(
         type='PipelineSwitchHook',
