@@ -10,7 +10,9 @@ backward, SGD step) and inference latency, with parameters and FLOPs.
 Measurements of the models alternate (A, B, A, B, ...) so that load on a
 shared machine hits all of them alike; medians are reported and every ratio
 is against the first config. Inputs are random images of the configs' size
-with a few random boxes each; the data pipeline is not timed.
+with a few random boxes each; the data pipeline is not timed. Each model runs
+in the memory format its config trains in (NHWC with a ``ChannelsLastHook``);
+``--memory-format both`` times every config in both formats side by side.
 """
 import argparse
 import os.path as osp
@@ -25,6 +27,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData
 
+from dsym_mm.engine import to_channels_last
 from dsym_mm.registry import MODELS
 
 
@@ -38,6 +41,12 @@ def parse_args(argv=None):
     parser.add_argument('--flops-size', type=int,
                         help='input size for the FLOPs count (default: the '
                         'config\'s)')
+    parser.add_argument(
+        '--memory-format',
+        choices=['config', 'contiguous', 'channels_last', 'both'],
+        default='config',
+        help="the config's (channels_last with a ChannelsLastHook), one "
+        'for all, or both side by side')
     parser.add_argument('--write', help='markdown file to update')
     parser.add_argument('--section', default='detector_speed',
                         help='marked block of --write to rewrite')
@@ -78,14 +87,16 @@ class Bench:
     """One detector: a model in train mode with an optimizer, and a copy in
     eval mode for batch-1 inference."""
 
-    def __init__(self, path: str, train_batch: int):
-        cfg = Config.fromfile(path)
+    def __init__(self, cfg: Config, name: str, train_batch: int,
+                 channels_last: bool):
         init_default_scope(cfg.get('default_scope', 'mmdet'))
-        self.name = osp.splitext(osp.basename(path))[0]
+        self.name = name
         self.size = cfg.neu_img_scale[0]
         num_classes = len(cfg.train_dataloader.dataset.metainfo.classes)
         self.model = MODELS.build(cfg.model)
         self.model.init_weights()
+        if channels_last:  # as ChannelsLastHook does; inputs stay NCHW
+            to_channels_last(self.model)
         self.optim = torch.optim.SGD(self.model.parameters(), lr=1e-4,
                                      momentum=0.9)
         self.train_inputs, self.train_samples = make_batch(
@@ -120,11 +131,37 @@ class Bench:
         return 2 * info['flops'] / 1e9  # multiply-adds -> FLOPs
 
 
+def trains_channels_last(cfg: Config) -> bool:
+    return any(h['type'].split('.')[-1] == 'ChannelsLastHook'
+               for h in cfg.get('custom_hooks', []))
+
+
+def build_benches(args) -> list:
+    """One bench per config and memory format."""
+    benches = []
+    for path in args.configs:
+        cfg = Config.fromfile(path)
+        name = osp.splitext(osp.basename(path))[0]
+        formats = {
+            'config': [trains_channels_last(cfg)],
+            'contiguous': [False],
+            'channels_last': [True],
+            'both': [False, True]
+        }[args.memory_format]
+        own_first = len(benches)
+        for nhwc in formats:
+            label = name if len(formats) == 1 else \
+                f"{name} ({'NHWC' if nhwc else 'NCHW'})"
+            bench = Bench(cfg, label, args.train_batch, nhwc)
+            benches.append(bench)
+            # ratios: against the same config's NCHW row when both formats
+            # are timed, else against the first config
+            bench.ref = benches[own_first if len(formats) > 1 else 0]
+    return benches
+
+
 def table(benches, args) -> str:
-    ref = benches[0]
-    ref_train = statistics.median(ref.train_times)
-    ref_infer = statistics.median(ref.infer_times)
-    flops_size = args.flops_size or ref.size
+    flops_size = args.flops_size or benches[0].size
     rows = [
         f'| model | params (M) | GFLOPs @{flops_size} | train step, batch '
         f'{args.train_batch} (ms) | ratio | latency, batch 1 (ms) | ratio |',
@@ -133,6 +170,8 @@ def table(benches, args) -> str:
     for b in benches:
         tr = statistics.median(b.train_times)
         inf = statistics.median(b.infer_times)
+        ref_train = statistics.median(b.ref.train_times)
+        ref_infer = statistics.median(b.ref.infer_times)
         gflops = b.gflops(flops_size)
         rows.append(f'| {b.name} | {b.params / 1e6:.2f} | {gflops:.2f} '
                     f'| {1e3 * tr:.0f} | {tr / ref_train:.2f} '
@@ -144,7 +183,7 @@ def main(argv=None):
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    benches = [Bench(p, args.train_batch) for p in args.configs]
+    benches = build_benches(args)
     for i in range(args.warmup + args.repeats):
         for b in benches:
             t_train, t_infer = b.train_step(), b.infer()
@@ -154,6 +193,8 @@ def main(argv=None):
     text = table(benches, args)
     cmd = ('python tools/benchmarks/detector_speed.py ' +
            ' '.join(args.configs) + f' --repeats {args.repeats}' +
+           (f' --memory-format {args.memory_format}'
+            if args.memory_format != 'config' else '') +
            f' --section {args.section}')
     text = (f'Medians of {args.repeats} alternating runs, '
             f'{args.threads} CPU threads, torch {torch.__version__}.\n'
