@@ -14,6 +14,7 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData
 
 from dsym_mm.apis import load_config
+from dsym_mm.engine import to_channels_last, trains_channels_last
 from dsym_mm.registry import MODELS
 
 from .conftest import REPO
@@ -64,6 +65,9 @@ def test_config_builds_and_runs_forward(path):
         cfg.model.detector.init_cfg = None
     model = MODELS.build(cfg.model)
     model.init_weights()
+    # every run trains in NHWC (ChannelsLastHook): so does this step
+    assert trains_channels_last(cfg)
+    to_channels_last(model)
     if cfg.model.type.endswith('DSYM'):  # multi-branch data: test_dsym.py
         assert cfg.train_cfg.type == 'IterBasedTrainLoop'
         assert type(model.student) is type(model.teacher)

@@ -27,7 +27,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData
 
-from dsym_mm.engine import to_channels_last
+from dsym_mm.engine import to_channels_last, trains_channels_last
 from dsym_mm.registry import MODELS
 
 
@@ -129,11 +129,6 @@ class Bench:
             inputs=(torch.rand(1, 3, size, size), ),
             show_table=False, show_arch=False)
         return 2 * info['flops'] / 1e9  # multiply-adds -> FLOPs
-
-
-def trains_channels_last(cfg: Config) -> bool:
-    return any(h['type'].split('.')[-1] == 'ChannelsLastHook'
-               for h in cfg.get('custom_hooks', []))
 
 
 def build_benches(args) -> list:

@@ -22,6 +22,7 @@ from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
+from dsym_mm.engine import to_channels_last, trains_channels_last
 from dsym_mm.registry import MODELS
 
 
@@ -41,6 +42,8 @@ def main(argv=None):
     batch = next(iter(Runner.build_dataloader(cfg.train_dataloader, seed=0)))
     model = MODELS.build(cfg.model)
     model.init_weights()
+    if trains_channels_last(cfg):  # as the config's runner would
+        to_channels_last(model)
     model.train()
     optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=1e-4))
     hub = MessageHub.get_current_instance()
@@ -62,7 +65,8 @@ def main(argv=None):
         max_iters - burn_in) * medians['semi-supervised']
     name = osp.splitext(osp.basename(args.config))[0]
     text = (f'`{name}`, batch {cfg.train_dataloader.batch_size}, '
-            f'{torch.get_num_threads()} CPU threads, medians of '
+            f'{torch.get_num_threads()} CPU threads, '
+            f"{'NHWC' if trains_channels_last(cfg) else 'NCHW'}, medians of "
             f'{args.repeats} iterations.\n'
             f'Command: `python tools/benchmarks/semi_step_time.py '
             f'{args.config} --repeats {args.repeats}`\n\n'
