@@ -81,7 +81,8 @@ def test_channels_last_keeps_the_model_and_its_losses(tiny_neu):
             for n, p in net.named_parameters() if p.grad is not None
         }))
     (ref_loss, ref_outs, ref_grads), (loss, outs, grads) = results
-    assert float(loss) == pytest.approx(float(ref_loss), rel=1e-3)
+    assert float(loss.detach()) == pytest.approx(
+        float(ref_loss.detach()), rel=1e-3)
     for out, ref in zip(outs, ref_outs):
         assert torch.allclose(out, ref, rtol=1e-5, atol=1e-5)
     assert ref_grads.keys() == grads.keys()
