@@ -21,8 +21,9 @@ DSYM = osp.join(REPO, 'configs', 'dsym', 'dsym_yolov9_t_8k_neu-det-40pct.py')
 
 
 def channels_last_hook(cfg):
-    hooks = [h for h in cfg.custom_hooks if h.type.endswith('ChannelsLast'
-                                                              'Hook')]
+    hooks = [
+        h for h in cfg.custom_hooks if h.type.endswith('ChannelsLastHook')
+    ]
     assert len(hooks) == 1, cfg.custom_hooks
     return HOOKS.build(hooks[0])
 

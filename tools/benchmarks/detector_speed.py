@@ -9,7 +9,8 @@ backward, SGD step) and inference latency, with parameters and FLOPs.
 
 Measurements of the models alternate (A, B, A, B, ...) so that load on a
 shared machine hits all of them alike; medians are reported and every ratio
-is against the first config. Inputs are random images of the configs' size
+is against the first config (with ``--memory-format both``, against the same
+config in NCHW). Inputs are random images of the configs' size
 with a few random boxes each; the data pipeline is not timed. Each model runs
 in the memory format its config trains in (NHWC with a ``ChannelsLastHook``);
 ``--memory-format both`` times every config in both formats side by side.

@@ -49,7 +49,8 @@ neu_default_hooks = dict(
         save_best=None),
     logger=dict(type='LoggerHook', interval=20))
 # Convolutions in NHWC order (channels_last): faster on this CPU's oneDNN
-# kernels, same values (docs/benchmarks.md, "Memory format").
+# kernels, the same values up to float rounding (docs/benchmarks.md,
+# "Memory format").
 neu_channels_last_hook = dict(type='mmdet.ChannelsLastHook')
 neu_ema_hook = dict(
     type='EMAHook',

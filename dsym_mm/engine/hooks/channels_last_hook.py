@@ -16,14 +16,6 @@ def to_channels_last(model: nn.Module) -> nn.Module:
     return model.to(memory_format=torch.channels_last)
 
 
-def trains_channels_last(cfg) -> bool:
-    """Whether a config's runner converts its model (a ChannelsLastHook in
-    ``custom_hooks``): tools that build the model themselves, such as the
-    benchmarks, follow it."""
-    return any(h['type'].split('.')[-1] == ChannelsLastHook.__name__
-               for h in cfg.get('custom_hooks', []))
-
-
 @HOOKS.register_module()
 class ChannelsLastHook(Hook):
     """Run the model's convolutions in NHWC (``channels_last``) order.
@@ -48,3 +40,11 @@ class ChannelsLastHook(Hook):
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
         to_channels_last(model)
+
+
+def trains_channels_last(cfg) -> bool:
+    """Whether a config's runner converts its model (a ChannelsLastHook in
+    ``custom_hooks``): tools that build the model themselves, such as the
+    benchmarks, follow it."""
+    return any(h['type'].split('.')[-1] == ChannelsLastHook.__name__
+               for h in cfg.get('custom_hooks', []))
