@@ -58,3 +58,19 @@ def test_errors_name_the_file(tmp_path):
         f.write('{"voc/mAP": 0.3, \n')
     with pytest.raises(ValueError, match=r'scalars.json, line 2'):
         val_curve.read_curve(str(run), 'voc/mAP')
+
+
+def test_iter_time_reads_training_records_of_every_start(tmp_path):
+    run = tmp_path / 'yolo'
+    write_log(run, '20260101_000000', [
+        dict(lr=0.01, time=1.0, step=20),
+        {'voc/mAP': 0.25, 'step': 1},
+        dict(lr=0.01, time=3.0, step=40),
+    ])
+    write_log(run, '20260101_010000', [dict(lr=0.01, time=2.0, step=60)])
+    lines = val_curve.iter_time_table([str(run)]).splitlines()
+    assert lines[2] == '| yolo | 3 | 2.00 | 1.10 | 2.90 |'
+    write_log(tmp_path / 'val_only', '20260101_000000',
+              [{'voc/mAP': 0.25, 'step': 1}])
+    with pytest.raises(ValueError, match='val_only: no training record'):
+        val_curve.iter_time_table([str(tmp_path / 'val_only')])

@@ -7,6 +7,8 @@ step) and prints the VOC mAP@0.5 of every validation, one row per run. For
 teacher-student runs (``TeacherStudentValLoop``) each cell is
 ``teacher / student``. The validation images of the NEU-DET configs are the
 test images: these curves describe training, nothing is chosen from them.
+``--iter-time`` prints instead the median and 5-95 % range of the logged
+training iteration times (MMEngine's ``time``, seconds).
 
 Example::
 
@@ -18,7 +20,9 @@ import argparse
 import glob
 import json
 import os.path as osp
-from typing import Dict, List, Sequence
+from typing import Dict, Iterator, List, Sequence
+
+import numpy as np
 
 PREFIXES = ('', 'teacher/', 'student/')
 
@@ -28,38 +32,66 @@ def parse_args(argv=None):
     parser.add_argument('work_dirs', nargs='+')
     parser.add_argument('--metric', default='voc/mAP',
                         help='scalar to read (default: voc/mAP)')
+    parser.add_argument('--iter-time', action='store_true',
+                        help='print training iteration times instead')
     return parser.parse_args(argv)
 
 
-def read_curve(work_dir: str, metric: str) -> Dict[int, Dict[str, float]]:
-    """``{step: {prefix: value}}`` of ``metric`` over the run's logs."""
+def read_logs(work_dir: str) -> Iterator[List[dict]]:
+    """The records of each ``scalars.json`` of the run, oldest start first."""
     files = sorted(
         glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
     if not files:
         raise FileNotFoundError(
             f'{work_dir}: no <timestamp>/vis_data/scalars.json (not a '
             'training work dir, or nothing was logged yet)')
-    curve: Dict[int, Dict[str, float]] = {}
     for path in files:
-        train_step = 0
+        records = []
         with open(path) as f:
             for line_no, line in enumerate(f, 1):
                 try:
-                    record = json.loads(line)
+                    records.append(json.loads(line))
                 except json.JSONDecodeError as e:
                     raise ValueError(f'{path}, line {line_no}: not JSON '
                                      f'({e})') from e
-                values = {
-                    p: record[p + metric]
-                    for p in PREFIXES if p + metric in record
-                }
-                if 'lr' in record:
-                    train_step = int(record['step'])
-                elif values:
-                    # iteration-based loops log validation at step 0: use
-                    # the iteration of the training record before it
-                    curve[int(record['step']) or train_step] = values
+        yield records
+
+
+def read_curve(work_dir: str, metric: str) -> Dict[int, Dict[str, float]]:
+    """``{step: {prefix: value}}`` of ``metric`` over the run's logs."""
+    curve: Dict[int, Dict[str, float]] = {}
+    for records in read_logs(work_dir):
+        train_step = 0
+        for record in records:
+            values = {
+                p: record[p + metric]
+                for p in PREFIXES if p + metric in record
+            }
+            if 'lr' in record:
+                train_step = int(record['step'])
+            elif values:
+                # iteration-based loops log validation at step 0: use
+                # the iteration of the training record before it
+                curve[int(record['step']) or train_step] = values
     return curve
+
+
+def iter_time_table(work_dirs: Sequence[str]) -> str:
+    """Median and 5-95 % range of the logged training iteration times.
+
+    Each training record's ``time`` is MMEngine's mean over the logging
+    interval; the percentiles are over those records, of every start.
+    """
+    lines = ['| run | records | median s/it | 5 % | 95 % |', '|---' * 5 + '|']
+    for work_dir in work_dirs:
+        times = [r['time'] for records in read_logs(work_dir)
+                 for r in records if 'lr' in r and 'time' in r]
+        if not times:
+            raise ValueError(f'{work_dir}: no training record with a time')
+        p5, median, p95 = np.percentile(times, [5, 50, 95])
+        lines.append(f'| {osp.basename(osp.normpath(work_dir))} | '
+                     f'{len(times)} | {median:.2f} | {p5:.2f} | {p95:.2f} |')
+    return '\n'.join(lines)
 
 
 def format_cell(values: Dict[str, float]) -> str:
@@ -85,6 +117,9 @@ def curve_table(work_dirs: Sequence[str], metric: str) -> str:
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.iter_time:
+        print(iter_time_table(args.work_dirs))
+        return
     print(f'{args.metric} (x 100) at each validation step (epoch or '
           'iteration); teacher / student for teacher-student runs')
     print(curve_table(args.work_dirs, args.metric))
