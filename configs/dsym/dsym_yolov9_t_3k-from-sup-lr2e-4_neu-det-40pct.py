@@ -1,7 +1,7 @@
 # DSYM 40 % at a tenth of the stage's learning rate (2e-4 instead of 2e-3):
-# twice the supervised start's last learning rate (1e-4), so that the
-# student does not leave the start before the pseudo-labels can help
-# (docs/dsym.md, "Seeded 40 % start, NHWC").
+# about the supervised start's last learning rate (3.0e-4 in its final
+# epoch), so that the student does not leave the start before the
+# pseudo-labels can help (docs/dsym.md, "Seeded 40 % start, NHWC").
 _base_ = './dsym_yolov9_t_3k-from-sup_neu-det-40pct.py'
 
 optim_wrapper = dict(optimizer=dict(lr=_base_.neu_semi_finetune_lr / 10))
