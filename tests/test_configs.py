@@ -59,9 +59,14 @@ def test_config_builds_and_runs_forward(path):
     assert cfg.test_dataloader.dataset.ann_file == 'annotations/test.json'
     if cfg.model.get('detector', {}).get('init_cfg'):
         # starts from the work dir of a config of ours (loading it is
-        # tested in test_dsym.py)
-        work_dir = cfg.model.detector.init_cfg.checkpoint.split('/')[1]
-        assert work_dir + '.py' in [osp.basename(p) for p in CONFIGS]
+        # tested in test_dsym.py) or from a published start of ours
+        # (test_published_checkpoints.py)
+        checkpoint = cfg.model.detector.init_cfg.checkpoint
+        if checkpoint.startswith('checkpoints/'):
+            assert osp.isfile(osp.join(REPO, checkpoint)), checkpoint
+        else:
+            work_dir = checkpoint.split('/')[1]
+            assert work_dir + '.py' in [osp.basename(p) for p in CONFIGS]
         cfg.model.detector.init_cfg = None
     model = MODELS.build(cfg.model)
     model.init_weights()

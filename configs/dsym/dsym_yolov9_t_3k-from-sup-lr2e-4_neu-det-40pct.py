@@ -2,6 +2,11 @@
 # about the supervised start's last learning rate (3.0e-4 in its final
 # epoch), so that the student does not leave the start before the
 # pseudo-labels can help (docs/dsym.md, "Seeded 40 % start, NHWC").
+# It starts from the published YOLOv9-t 40 % start in checkpoints/ (so
+# that this row and its supervised row start from the same weights on any
+# machine, in any session), not from a work dir.
 _base_ = './dsym_yolov9_t_3k-from-sup_neu-det-40pct.py'
 
+model = dict(
+    detector=dict(init_cfg=dict(checkpoint='checkpoints/yolov9_t_1xb16-100e_neu-det-40pct-53d1c01c.pth')))
 optim_wrapper = dict(optimizer=dict(lr=_base_.neu_semi_finetune_lr / 10))
