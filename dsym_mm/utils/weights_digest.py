@@ -27,16 +27,10 @@ def state_dict_digest(state_dict: Mapping[str, torch.Tensor]) -> str:
     return sha.hexdigest()
 
 
-def load_state_dict(path: str) -> dict:
-    """The ``state_dict`` of the checkpoint file ``path`` (or the file's
-    dict itself when it holds bare weights), loaded with
-    ``weights_only=True``."""
+def checkpoint_digest(path: str) -> str:
+    """Digest of the weights in the checkpoint file ``path`` (its
+    ``state_dict``, or the file's dict itself when it holds bare weights)."""
     checkpoint = torch.load(path, map_location='cpu', weights_only=True)
     if not isinstance(checkpoint, dict):
         raise ValueError(f'{path}: not a checkpoint (a {type(checkpoint)})')
-    return checkpoint.get('state_dict', checkpoint)
-
-
-def checkpoint_digest(path: str) -> str:
-    """Digest of the weights in the checkpoint file ``path``."""
-    return state_dict_digest(load_state_dict(path))
+    return state_dict_digest(checkpoint.get('state_dict', checkpoint))
