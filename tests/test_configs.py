@@ -156,6 +156,32 @@ def test_finetune_stage_trains_labeled_images_without_mosaic(name, pct):
     assert unlabeled.ann_file == f'annotations/unlabeled_{pct}.json'
 
 
+def test_colour_only_strong_view_drops_only_the_geometric_augments():
+    """The no-geometric ablation changes the student's unlabeled view and
+    nothing else: no rotate/shear/translate, colour RandAugment and erasing
+    kept, the teacher's view and the labeled images as in its base."""
+    base = Config.fromfile(
+        'configs/dsym/dsym_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py')
+    cfg = Config.fromfile('configs/dsym/dsym-no-geometric_yolov9_t_3k-'
+                          'from-sup-lr2e-4_neu-det-40pct.py')
+    (labeled, unlabeled), (base_labeled, base_unlabeled) = (
+        cfg.train_dataloader.dataset.datasets,
+        base.train_dataloader.dataset.datasets)
+    assert labeled.to_dict() == base_labeled.to_dict()
+    views, base_views = unlabeled.pipeline[-1], base_unlabeled.pipeline[-1]
+    assert views.unsup_teacher == base_views.unsup_teacher
+    student = views.unsup_student
+    assert [t['type'] for t in student] == [
+        'mmdet.Resize', 'mmdet.RandomFlip', 'mmdet.RandAugment',
+        'mmdet.RandomErasing', 'mmdet.PackDetInputs'
+    ]
+    space = {a[0]['type'] for a in student[2]['aug_space']}
+    assert 'mmdet.Brightness' in space
+    assert not space & {'mmdet.Rotate', 'mmdet.ShearX', 'mmdet.TranslateX'}
+    assert student[-1] == base_views.unsup_student[-1]  # homography kept
+    assert cfg.model.to_dict() == base.model.to_dict()
+
+
 def test_tools_dump_the_config_without_yapf(monkeypatch, tmp_path):
     """The tools' configs log, dump and checkpoint their text unformatted
     (yapf takes seconds per call on these configs), and it loads back to
