@@ -32,8 +32,10 @@ def test_match_counts_each_ground_truth_once_per_class():
     assert tp.tolist() == [1., 0., 0.]
 
 
-def test_tool_scores_a_teacher_against_held_back_labels(
-        tiny_neu, tmp_path, capsys):
+def run_tool(tiny_neu, tmp_path, capsys, *cfg_options):
+    """The tool's table rows by class name, for a random teacher of the
+    40 % DSYM config, on the six test images playing the unlabeled set
+    (their labels the truth)."""
     config = osp.join(REPO, 'configs', 'dsym',
                       'dsym_yolov9_t_3k-from-sup_neu-det-40pct.py')
     cfg = Config.fromfile(config)
@@ -41,21 +43,37 @@ def test_tool_scores_a_teacher_against_held_back_labels(
     checkpoint = str(tmp_path / 'teacher.pth')
     torch.save({'state_dict': MODELS.build(cfg.model.detector).state_dict()},
                checkpoint)
-    # the six test images play the unlabeled set, their labels the truth
     quality.main([
         config, checkpoint, '--gt-ann', 'annotations/test.json',
         '--batch-size', '4', '--cfg-options',
         f'train_dataloader.dataset.datasets.1.data_root={tiny_neu}',
         'train_dataloader.dataset.datasets.1.ann_file=annotations/test.json',
-        f'test_dataloader.dataset.data_root={tiny_neu}'
+        f'test_dataloader.dataset.data_root={tiny_neu}', *cfg_options
     ])
-    rows = {
+    return {
         line.split()[0]: line.split()
         for line in capsys.readouterr().out.splitlines()
     }
+
+
+def test_tool_scores_a_teacher_against_held_back_labels(
+        tiny_neu, tmp_path, capsys):
+    rows = run_tool(tiny_neu, tmp_path, capsys)
     with open(osp.join(tiny_neu, 'annotations', 'test.json')) as f:
         test = json.load(f)
     boxes_per_image = len(test['annotations']) / len(test['images'])
     assert float(rows['all'][1]) == round(boxes_per_image, 2)
     for name in ('crazing', 'scratches'):
         assert len(rows[name]) == 7  # class thr gt kept prec recall cand
+
+
+def test_marked_recall_counts_the_ignored_candidates(tiny_neu, tmp_path,
+                                                     capsys):
+    # every candidate the filter drops is ignored: the student is taught
+    # no defect as background that the teacher proposes at all
+    rows = run_tool(tiny_neu, tmp_path, capsys,
+                    'model.semi_train_cfg.ignore_score_thr=0.0')
+    for name in ('crazing', 'scratches', 'all'):
+        recall, cand, marked = map(float, rows[name][-3:])
+        assert marked == cand >= recall
+    assert len(rows['crazing']) == 8

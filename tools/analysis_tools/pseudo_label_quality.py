@@ -10,7 +10,10 @@ unlabeled images, scored against their held-back annotations.
 checkpoint of the config's detector. The teacher sees the unlabeled images
 in batches of the training's unlabeled size, through the test pipeline
 (no flips), and the filter updates its state batch after batch as in
-training. This is a diagnostic: training never reads these annotations.
+training. With ``semi_train_cfg.ignore_score_thr`` set, the "marked
+recall" column counts the defects that a kept or an ignored candidate
+finds: the ones the student is not taught as background. This is a
+diagnostic: training never reads these annotations.
 """
 import argparse
 import json
@@ -129,6 +132,9 @@ def main(argv=None):
     k = len(classes)
     totals = {name: torch.zeros(k) for name in ('tp', 'pred', 'gt')}
     cand = {name: torch.zeros(k) for name in ('tp', 'pred')}
+    # kept or ignored: the candidates that score ignore_score_thr or more
+    ignore_thr = model.semi_train_cfg.get('ignore_score_thr', None)
+    marked = {name: torch.zeros(k) for name in ('tp', 'pred')}
     with torch.no_grad():
         # shuffled, as the training sampler draws them: stateful filters
         # assume batches of mixed classes
@@ -149,7 +155,11 @@ def main(argv=None):
                 scale = c_inst.bboxes.new_tensor(
                     sample.scale_factor).repeat(2)
                 gt = sample.gt_instances
-                for store, inst in ((totals, k_inst), (cand, c_inst)):
+                stores = [(totals, k_inst), (cand, c_inst)]
+                if ignore_thr is not None:
+                    stores.append(
+                        (marked, c_inst[c_inst.scores >= ignore_thr]))
+                for store, inst in stores:
                     tp, n_pred, n_gt = match(inst.bboxes / scale,
                                              inst.labels, gt.bboxes,
                                              gt.labels, args.iou, k)
@@ -159,8 +169,12 @@ def main(argv=None):
     thresholds = getattr(pl_filter, 'thresholds', None)
     print(f'pseudo-labels of {args.checkpoint} on {n} unlabeled images '
           f'(IoU {args.iou}); filter {type(pl_filter).__name__}')
+    if ignore_thr is not None:
+        print(f'marked recall: the candidates kept or ignored (score >= '
+              f'ignore_score_thr = {ignore_thr})')
     header = (f'{"class":<18}{"thr":>6}{"gt/img":>8}{"kept/img":>9}'
-              f'{"prec":>7}{"recall":>8}{"cand.recall":>12}')
+              f'{"prec":>7}{"recall":>8}{"cand.recall":>12}'
+              + ('' if ignore_thr is None else f'{"marked recall":>14}'))
     print(header)
     print('-' * len(header))
     rows = [(name, c) for c, name in enumerate(classes)] + [('all', None)]
@@ -172,7 +186,9 @@ def main(argv=None):
             f'{thresholds[c].item():.3f}'
         print(f'{name:<18}{thr:>6}{gt / n:>8.2f}{pred / n:>9.2f}'
               f'{100 * tp / max(pred, 1):>7.1f}{100 * tp / max(gt, 1):>8.1f}'
-              f'{100 * cand["tp"][pick].sum() / max(gt, 1):>12.1f}')
+              f'{100 * cand["tp"][pick].sum() / max(gt, 1):>12.1f}' +
+              ('' if ignore_thr is None else
+               f'{100 * marked["tp"][pick].sum() / max(gt, 1):>14.1f}'))
 
 
 if __name__ == '__main__':
