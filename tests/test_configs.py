@@ -161,21 +161,31 @@ def test_finetune_stage_trains_labeled_images_without_mosaic(name, pct):
     assert unlabeled.ann_file == f'annotations/unlabeled_{pct}.json'
 
 
-def test_colour_only_strong_view_drops_only_the_geometric_augments():
-    """The no-geometric ablation changes the student's unlabeled view and
-    nothing else: no rotate/shear/translate, colour RandAugment and erasing
-    kept, the teacher's view and the labeled images as in its base."""
+def student_view_of_ablation(name):
+    """The student's unlabeled view in the lr-2e-4 ablation ``name``, and
+    its base's views, checked to be the one thing it changes: the teacher's view, the labeled
+    images and the model as in its base, the homography still packed."""
     base = Config.fromfile(
         'configs/dsym/dsym_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py')
-    cfg = Config.fromfile('configs/dsym/dsym-no-geometric_yolov9_t_3k-'
+    cfg = Config.fromfile(f'configs/dsym/dsym-{name}_yolov9_t_3k-'
                           'from-sup-lr2e-4_neu-det-40pct.py')
     (labeled, unlabeled), (base_labeled, base_unlabeled) = (
         cfg.train_dataloader.dataset.datasets,
         base.train_dataloader.dataset.datasets)
     assert labeled.to_dict() == base_labeled.to_dict()
+    assert unlabeled.ann_file == base_unlabeled.ann_file
     views, base_views = unlabeled.pipeline[-1], base_unlabeled.pipeline[-1]
     assert views.unsup_teacher == base_views.unsup_teacher
     student = views.unsup_student
+    assert student != base_views.unsup_student
+    assert student[-1] == base_views.unsup_student[-1]  # homography kept
+    assert cfg.model.to_dict() == base.model.to_dict()
+    return student, base_views
+
+
+def test_colour_only_strong_view_drops_only_the_geometric_augments():
+    """No rotate/shear/translate; colour RandAugment and erasing kept."""
+    student, _ = student_view_of_ablation('no-geometric')
     assert [t['type'] for t in student] == [
         'mmdet.Resize', 'mmdet.RandomFlip', 'mmdet.RandAugment',
         'mmdet.RandomErasing', 'mmdet.PackDetInputs'
@@ -183,8 +193,15 @@ def test_colour_only_strong_view_drops_only_the_geometric_augments():
     space = {a[0]['type'] for a in student[2]['aug_space']}
     assert 'mmdet.Brightness' in space
     assert not space & {'mmdet.Rotate', 'mmdet.ShearX', 'mmdet.TranslateX'}
-    assert student[-1] == base_views.unsup_student[-1]  # homography kept
-    assert cfg.model.to_dict() == base.model.to_dict()
+
+
+def test_weak_student_sees_the_teachers_kind_of_view():
+    """The student's view is built like the teacher's (its own flips)."""
+    student, base_views = student_view_of_ablation('weak-student')
+    assert student == base_views.unsup_teacher
+    assert [t['type'] for t in student] == [
+        'mmdet.Resize', 'mmdet.RandomFlip', 'mmdet.PackDetInputs'
+    ]
 
 
 def test_tools_dump_the_config_without_yapf(monkeypatch, tmp_path):

@@ -8,21 +8,5 @@
 # "The stage at 2e-4").
 _base_ = './dsym_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py'
 
-neu_semi_strong_color = [
-    step['transforms'][0] if step['type'] == 'mmdet.RandomOrder' else step
-    for step in _base_.neu_semi_strong
-]
-neu_semi_labeled_40, neu_semi_unlabeled_40 = \
-    _base_.neu_semi_finetune_split_datasets[40]
 train_dataloader = dict(
-    dataset=dict(datasets=[
-        neu_semi_labeled_40,
-        dict(
-            neu_semi_unlabeled_40,
-            pipeline=[
-                *neu_semi_unlabeled_40['pipeline'][:-1],
-                dict(
-                    neu_semi_unlabeled_40['pipeline'][-1],
-                    unsup_student=neu_semi_strong_color)
-            ])
-    ]))
+    dataset=dict(datasets=_base_.neu_semi_finetune_view_datasets['colour'][40]))

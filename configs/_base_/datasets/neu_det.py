@@ -164,6 +164,22 @@ neu_semi_unsup_pipeline = [
     dict(type='mmdet.MultiBranch', branch_field=neu_semi_branches,
          unsup_teacher=neu_semi_weak, unsup_student=neu_semi_strong)
 ]
+# the unlabeled images with the student on another view (ablations of
+# dsym_mm: the paper's strong view, colour-only, or the weak view itself)
+neu_semi_student_views = dict(
+    strong=neu_semi_strong,
+    colour=[
+        step['transforms'][0] if step['type'] == 'mmdet.RandomOrder' else step
+        for step in neu_semi_strong
+    ],
+    weak=neu_semi_weak)
+neu_semi_unsup_pipelines = {
+    name: [
+        *neu_semi_unsup_pipeline[:-1],
+        dict(neu_semi_unsup_pipeline[-1], unsup_student=view)
+    ]
+    for name, view in neu_semi_student_views.items()
+}
 neu_semi_labeled = dict(
     neu_train_dataloader['dataset'],
     ann_file='annotations/labeled_40.json',
@@ -198,6 +214,15 @@ neu_semi_sup_pipeline_stage2 = [
 neu_semi_finetune_split_datasets = {
     percent: [dict(labeled, pipeline=neu_semi_sup_pipeline_stage2), unlabeled]
     for percent, (labeled, unlabeled) in neu_semi_split_datasets.items()
+}
+# the same with the student on each of neu_semi_student_views
+neu_semi_finetune_view_datasets = {
+    view: {
+        percent: [labeled, dict(unlabeled, pipeline=pipeline)]
+        for percent, (labeled,
+                      unlabeled) in neu_semi_finetune_split_datasets.items()
+    }
+    for view, pipeline in neu_semi_unsup_pipelines.items()
 }
 # each batch: 8 labeled + 8 unlabeled images
 neu_semi_train_dataloader = dict(
