@@ -163,8 +163,9 @@ def test_finetune_stage_trains_labeled_images_without_mosaic(name, pct):
 
 def student_view_of_ablation(name):
     """The student's unlabeled view in the lr-2e-4 ablation ``name``, and
-    its base's views, checked to be the one thing it changes: the teacher's view, the labeled
-    images and the model as in its base, the homography still packed."""
+    its base's views. The student's view is checked to be the one thing
+    the ablation changes: the teacher's view, the labeled images and the
+    model are as in its base, and the homography is still packed."""
     base = Config.fromfile(
         'configs/dsym/dsym_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py')
     cfg = Config.fromfile(f'configs/dsym/dsym-{name}_yolov9_t_3k-'

@@ -27,6 +27,7 @@ from mmengine.config import DictAction
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import DATASETS, MODELS, init_default_scope
 from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
+from mmengine.structures import InstanceData
 
 import dsym_mm  # noqa: F401  registers the package's modules
 from dsym_mm.apis import load_config
@@ -132,7 +133,7 @@ def main(argv=None):
     k = len(classes)
     totals = {name: torch.zeros(k) for name in ('tp', 'pred', 'gt')}
     cand = {name: torch.zeros(k) for name in ('tp', 'pred')}
-    # kept or ignored: the candidates that score ignore_score_thr or more
+    # kept or ignored (DSYM.split_candidates)
     ignore_thr = model.semi_train_cfg.get('ignore_score_thr', None)
     marked = {name: torch.zeros(k) for name in ('tp', 'pred')}
     with torch.no_grad():
@@ -148,17 +149,19 @@ def main(argv=None):
             data = preprocess(batch, False)
             candidates = model.teacher_predict(data['inputs'],
                                                data['data_samples'])
-            kept = pl_filter(candidates, data['inputs'],
-                             data['data_samples'], args.progress)
-            for sample, c_inst, k_inst in zip(data['data_samples'],
-                                              candidates, kept):
+            masks = pl_filter.keep_masks(candidates, data['inputs'],
+                                         data['data_samples'], args.progress)
+            for sample, c_inst, keep in zip(data['data_samples'],
+                                            candidates, masks):
                 scale = c_inst.bboxes.new_tensor(
                     sample.scale_factor).repeat(2)
                 gt = sample.gt_instances
+                k_inst, ignored = model.split_candidates(c_inst, keep)
                 stores = [(totals, k_inst), (cand, c_inst)]
-                if ignore_thr is not None:
+                if ignored is not None:
+                    both = InstanceData.cat([k_inst, ignored])
                     stores.append(
-                        (marked, c_inst[c_inst.scores >= ignore_thr]))
+                        (marked, both[both.scores.argsort(descending=True)]))
                 for store, inst in stores:
                     tp, n_pred, n_gt = match(inst.bboxes / scale,
                                              inst.labels, gt.bboxes,
