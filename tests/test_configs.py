@@ -196,6 +196,17 @@ def test_colour_only_strong_view_drops_only_the_geometric_augments():
     assert not space & {'mmdet.Rotate', 'mmdet.ShearX', 'mmdet.TranslateX'}
 
 
+def test_no_erasing_view_drops_only_the_erasing():
+    """Both RandAugments kept, in the strong view's order; no erasing."""
+    student, base_views = student_view_of_ablation('no-erasing')
+    assert student == [
+        step for step in base_views.unsup_student
+        if step['type'] != 'mmdet.RandomErasing'
+    ]
+    assert len(student) == len(base_views.unsup_student) - 1
+    assert student[2]['type'] == 'mmdet.RandomOrder'
+
+
 def test_weak_student_sees_the_teachers_kind_of_view():
     """The student's view is built like the teacher's (its own flips)."""
     student, base_views = student_view_of_ablation('weak-student')

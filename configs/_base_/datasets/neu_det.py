@@ -165,12 +165,17 @@ neu_semi_unsup_pipeline = [
          unsup_teacher=neu_semi_weak, unsup_student=neu_semi_strong)
 ]
 # the unlabeled images with the student on another view (ablations of
-# dsym_mm: the paper's strong view, colour-only, or the weak view itself)
+# dsym_mm: the paper's strong view, colour-only, the strong view without
+# erasing, or the weak view itself)
 neu_semi_student_views = dict(
     strong=neu_semi_strong,
     colour=[
         step['transforms'][0] if step['type'] == 'mmdet.RandomOrder' else step
         for step in neu_semi_strong
+    ],
+    no_erasing=[
+        step for step in neu_semi_strong
+        if step['type'] != 'mmdet.RandomErasing'
     ],
     weak=neu_semi_weak)
 neu_semi_unsup_pipelines = {
