@@ -74,3 +74,24 @@ def test_iter_time_reads_training_records_of_every_start(tmp_path):
               [{'voc/mAP': 0.25, 'step': 1}])
     with pytest.raises(ValueError, match='val_only: no training record'):
         val_curve.iter_time_table([str(tmp_path / 'val_only')])
+
+
+def test_train_means_count_a_resumed_iteration_once(tmp_path, capsys):
+    run = tmp_path / 'dsym'
+    write_log(run, '20260101_000000', [
+        dict(lr=0.01, unsup_num_pseudo=10.0, step=50),
+        dict(lr=0.01, unsup_num_pseudo=20.0, step=100),
+        {'teacher/voc/mAP': 0.6, 'student/voc/mAP': 0.5, 'step': 0},
+    ])
+    # killed after 100 and resumed from 50: 100 is logged again
+    write_log(run, '20260101_010000', [
+        dict(lr=0.01, unsup_num_pseudo=30.0, step=100),
+        dict(lr=0.01, unsup_num_pseudo=40.0, loss=2.0, step=150),
+    ])
+    val_curve.main([str(run), '--train-means', 'unsup_num_pseudo', 'loss'])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == '| run | unsup_num_pseudo | loss |'
+    assert lines[2] == '| dsym | 26.67 | 2.00 |'
+    with pytest.raises(ValueError, match='dsym: no training record with a '
+                       'unsup_loss_cls'):
+        val_curve.train_means_table([str(run)], ['unsup_loss_cls'])

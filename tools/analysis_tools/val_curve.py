@@ -8,13 +8,17 @@ teacher-student runs (``TeacherStudentValLoop``) each cell is
 ``teacher / student``. The validation images of the NEU-DET configs are the
 test images: these curves describe training, nothing is chosen from them.
 ``--iter-time`` prints instead the median and 5-95 % range of the logged
-training iteration times (MMEngine's ``time``, seconds).
+training iteration times (MMEngine's ``time``, seconds), and ``--train-means
+KEY ...`` the mean of training scalars such as ``unsup_num_pseudo`` (for
+both, a later start wins for the same iteration).
 
 Example::
 
     python tools/analysis_tools/val_curve.py \\
         work_dirs/yolov9_t_1xb16-100e_neu-det-40pct \\
         work_dirs/yolov8_n_1xb16-100e_neu-det-40pct
+    python tools/analysis_tools/val_curve.py WORK_DIR \\
+        --train-means unsup_num_pseudo unsup_loss_cls
 """
 import argparse
 import glob
@@ -32,8 +36,12 @@ def parse_args(argv=None):
     parser.add_argument('work_dirs', nargs='+')
     parser.add_argument('--metric', default='voc/mAP',
                         help='scalar to read (default: voc/mAP)')
-    parser.add_argument('--iter-time', action='store_true',
-                        help='print training iteration times instead')
+    other = parser.add_mutually_exclusive_group()
+    other.add_argument('--iter-time', action='store_true',
+                       help='print training iteration times instead')
+    other.add_argument('--train-means', nargs='+', metavar='KEY',
+                       help='print the means of these training scalars '
+                       'instead')
     return parser.parse_args(argv)
 
 
@@ -76,6 +84,25 @@ def read_curve(work_dir: str, metric: str) -> Dict[int, Dict[str, float]]:
     return curve
 
 
+def read_train_records(work_dir: str) -> Dict[int, dict]:
+    """``{iteration: record}`` of the run's training records (a later
+    start wins for an iteration it logged again after a resume)."""
+    return {
+        int(record['step']): record
+        for records in read_logs(work_dir) for record in records
+        if 'lr' in record
+    }
+
+
+def train_values(work_dir: str, key: str) -> List[float]:
+    """``key`` of every training record of the run that logged it."""
+    values = [r[key] for r in read_train_records(work_dir).values()
+              if key in r]
+    if not values:
+        raise ValueError(f'{work_dir}: no training record with a {key}')
+    return values
+
+
 def iter_time_table(work_dirs: Sequence[str]) -> str:
     """Median and 5-95 % range of the logged training iteration times.
 
@@ -84,13 +111,22 @@ def iter_time_table(work_dirs: Sequence[str]) -> str:
     """
     lines = ['| run | records | median s/it | 5 % | 95 % |', '|---' * 5 + '|']
     for work_dir in work_dirs:
-        times = [r['time'] for records in read_logs(work_dir)
-                 for r in records if 'lr' in r and 'time' in r]
-        if not times:
-            raise ValueError(f'{work_dir}: no training record with a time')
+        times = train_values(work_dir, 'time')
         p5, median, p95 = np.percentile(times, [5, 50, 95])
         lines.append(f'| {osp.basename(osp.normpath(work_dir))} | '
                      f'{len(times)} | {median:.2f} | {p5:.2f} | {p95:.2f} |')
+    return '\n'.join(lines)
+
+
+def train_means_table(work_dirs: Sequence[str], keys: Sequence[str]) -> str:
+    """Mean of each training scalar in ``keys`` over the logged records
+    (each one MMEngine's mean over its logging interval)."""
+    lines = ['| run | ' + ' | '.join(keys) + ' |',
+             '|---' * (len(keys) + 1) + '|']
+    for work_dir in work_dirs:
+        means = [np.mean(train_values(work_dir, key)) for key in keys]
+        lines.append(f'| {osp.basename(osp.normpath(work_dir))} | ' +
+                     ' | '.join(f'{m:.2f}' for m in means) + ' |')
     return '\n'.join(lines)
 
 
@@ -119,6 +155,9 @@ def main(argv=None):
     args = parse_args(argv)
     if args.iter_time:
         print(iter_time_table(args.work_dirs))
+        return
+    if args.train_means:
+        print(train_means_table(args.work_dirs, args.train_means))
         return
     print(f'{args.metric} (x 100) at each validation step (epoch or '
           'iteration); teacher / student for teacher-student runs')
