@@ -131,11 +131,11 @@ def main(argv=None):
         args.max_images, len(dataset))
     classes = dataset.metainfo['classes']
     k = len(classes)
-    totals = {name: torch.zeros(k) for name in ('tp', 'pred', 'gt')}
-    cand = {name: torch.zeros(k) for name in ('tp', 'pred')}
-    # kept or ignored (DSYM.split_candidates)
+    # true positives of the kept boxes, of all candidates, and of the
+    # candidates kept or ignored (DSYM.split_candidates)
+    hits = {name: torch.zeros(k) for name in ('kept', 'cand', 'marked')}
+    n_kept, n_gt = torch.zeros(k), torch.zeros(k)
     ignore_thr = model.semi_train_cfg.get('ignore_score_thr', None)
-    marked = {name: torch.zeros(k) for name in ('tp', 'pred')}
     with torch.no_grad():
         # shuffled, as the training sampler draws them: stateful filters
         # assume batches of mixed classes
@@ -157,18 +157,19 @@ def main(argv=None):
                     sample.scale_factor).repeat(2)
                 gt = sample.gt_instances
                 k_inst, ignored = model.split_candidates(c_inst, keep)
-                stores = [(totals, k_inst), (cand, c_inst)]
+                views = dict(kept=k_inst, cand=c_inst)
                 if ignored is not None:
                     both = InstanceData.cat([k_inst, ignored])
-                    stores.append(
-                        (marked, both[both.scores.argsort(descending=True)]))
-                for store, inst in stores:
-                    tp, n_pred, n_gt = match(inst.bboxes / scale,
-                                             inst.labels, gt.bboxes,
-                                             gt.labels, args.iou, k)
-                    store['tp'] += tp
-                    store['pred'] += n_pred
-                totals['gt'] += n_gt
+                    views['marked'] = both[both.scores.argsort(
+                        descending=True)]
+                for name, inst in views.items():
+                    tp, n_pred, count = match(inst.bboxes / scale,
+                                              inst.labels, gt.bboxes,
+                                              gt.labels, args.iou, k)
+                    hits[name] += tp
+                    if name == 'kept':
+                        n_kept += n_pred
+                n_gt += count
     thresholds = getattr(pl_filter, 'thresholds', None)
     print(f'pseudo-labels of {args.checkpoint} on {n} unlabeled images '
           f'(IoU {args.iou}); filter {type(pl_filter).__name__}')
@@ -183,15 +184,15 @@ def main(argv=None):
     rows = [(name, c) for c, name in enumerate(classes)] + [('all', None)]
     for name, c in rows:
         pick = slice(None) if c is None else slice(c, c + 1)
-        tp, pred, gt = (totals[key][pick].sum()
-                        for key in ('tp', 'pred', 'gt'))
+        tp, pred, gt = (counts[pick].sum()
+                        for counts in (hits['kept'], n_kept, n_gt))
         thr = '' if c is None or thresholds is None else \
             f'{thresholds[c].item():.3f}'
         print(f'{name:<18}{thr:>6}{gt / n:>8.2f}{pred / n:>9.2f}'
               f'{100 * tp / max(pred, 1):>7.1f}{100 * tp / max(gt, 1):>8.1f}'
-              f'{100 * cand["tp"][pick].sum() / max(gt, 1):>12.1f}' +
+              f'{100 * hits["cand"][pick].sum() / max(gt, 1):>12.1f}' +
               ('' if ignore_thr is None else
-               f'{100 * marked["tp"][pick].sum() / max(gt, 1):>14.1f}'))
+               f'{100 * hits["marked"][pick].sum() / max(gt, 1):>14.1f}'))
 
 
 if __name__ == '__main__':
