@@ -216,6 +216,27 @@ def test_weak_student_sees_the_teachers_kind_of_view():
     ]
 
 
+@pytest.mark.parametrize('name,changed', [
+    ('pseudo-only', dict(consistency_weight=0.)),
+    ('cons-only', dict(unsup_weight=0.)),
+])
+def test_unlabeled_loss_ablation_turns_off_one_term(name, changed):
+    """Each row of the lr-2e-4 loss split sets one unlabeled term's weight
+    to 0 and is otherwise its DSYM base (data, model, schedule)."""
+    base = Config.fromfile(
+        'configs/dsym/dsym_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py')
+    cfg = Config.fromfile(f'configs/dsym/dsym-{name}_yolov9_t_3k-'
+                          'from-sup-lr2e-4_neu-det-40pct.py')
+    semi = cfg.model.pop('semi_train_cfg').to_dict()
+    base_semi = base.model.pop('semi_train_cfg').to_dict()
+    assert {k: v for k, v in semi.items() if base_semi[k] != v} == changed
+    assert all(base_semi[k] > 0 for k in changed)
+    assert semi.keys() == base_semi.keys()
+    for key in ('model', 'train_dataloader', 'optim_wrapper',
+                'param_scheduler', 'train_cfg', 'custom_hooks'):
+        assert cfg[key] == base[key], key
+
+
 def test_tools_dump_the_config_without_yapf(monkeypatch, tmp_path):
     """The tools' configs log, dump and checkpoint their text unformatted
     (yapf takes seconds per call on these configs), and it loads back to
