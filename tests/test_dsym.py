@@ -501,3 +501,60 @@ def test_real_views_project_boxes_like_the_transforms_move_them(tiny_neu):
             ious.append(bbox_overlaps(boxes, target, is_aligned=True)[inside])
     ious = torch.cat(ious)
     assert len(ious) >= 10 and ious.min() > 0.99
+
+
+ORACLE_CONFIG = osp.join(
+    REPO, 'configs', 'dsym',
+    'dsym-oracle-unsup-path_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py')
+
+
+def test_oracle_pseudo_labels_are_the_student_views_annotations(tiny_neu):
+    """The unlabeled-path oracle's teacher gives the annotations of its weak
+    view; projected like pseudo-labels, they are the strong view's own
+    annotations (the pipeline moved those), and the train step learns from
+    all of them through DSYM's unlabeled losses."""
+    from mmdet.structures.bbox import bbox_overlaps, get_box_tensor
+    cfg = tiny_cfg(tiny_neu, ORACLE_CONFIG)
+    cfg.train_dataloader.dataset.datasets[1].ann_file = \
+        'annotations/labeled_tiny.json'  # the oracle reads labels
+    model = build(cfg)
+    assert type(model).__name__ == 'OracleLabelDSYM'
+    torch.manual_seed(0)
+    np.random.seed(0)  # the transforms draw from numpy and random
+    random.seed(0)
+    batch = first_batch(cfg)
+    data = model.data_preprocessor(copy.deepcopy(batch), True)
+    inputs, samples = data['inputs'], data['data_samples']
+    own = [copy.deepcopy(s.gt_instances) for s in samples['unsup_student']]
+    set_iter(5)
+    pseudo, info = model.get_pseudo_instances(inputs['unsup_teacher'],
+                                              samples['unsup_teacher'])
+    assert info['num_kept'] == info['num_candidates'] > 0
+    projected = model.project_pseudo_instances(pseudo,
+                                               samples['unsup_student'])
+    matched = 0
+    for got, want in zip(projected, own):
+        target = get_box_tensor(want.bboxes)
+        inside = ((target[:, 2:] - target[:, :2]) > 1).all(1)
+        if len(got.gt_instances) != inside.sum():
+            continue  # a box pushed off the strong view
+        ious = bbox_overlaps(got.gt_instances.bboxes, target[inside],
+                             is_aligned=True)
+        assert ious.min() > 0.99
+        assert got.gt_instances.labels.tolist() == \
+            want.labels[inside].tolist()
+        matched += len(ious)
+    assert matched >= 2
+    losses = train_step(model, batch)
+    assert losses['unsup_num_pseudo'] == info['num_kept']
+    assert losses['unsup_loss_cls'] > 0 and 'unsup_loss_consistency' in losses
+
+
+def test_oracle_says_when_the_unlabeled_images_carry_no_annotations(
+        tiny_neu):
+    model = build(tiny_cfg(tiny_neu, ORACLE_CONFIG))
+    sample = view_sample(np.eye(3, dtype=np.float32))
+    del sample.gt_instances
+    sample.set_metainfo(dict(img_path='crazing_3.jpg'))
+    with pytest.raises(ValueError, match='crazing_3.jpg.*LoadAnnotations'):
+        model.teacher_predict(torch.zeros(1, 3, 64, 64), [sample])

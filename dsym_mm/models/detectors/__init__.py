@@ -1,4 +1,5 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
 from .dsym import DSYM
+from .oracle_label_dsym import OracleLabelDSYM
 
-__all__ = ['DSYM']
+__all__ = ['DSYM', 'OracleLabelDSYM']
