@@ -558,3 +558,41 @@ def test_oracle_says_when_the_unlabeled_images_carry_no_annotations(
     sample.set_metainfo(dict(img_path='crazing_3.jpg'))
     with pytest.raises(ValueError, match='crazing_3.jpg.*LoadAnnotations'):
         model.teacher_predict(torch.zeros(1, 3, 64, 64), [sample])
+
+
+@pytest.mark.parametrize('mode', ['batch', 'running'])
+def test_consistency_teacher_normalises_like_the_student(tiny_neu, mode):
+    """With the teacher a copy of the student, eq. (2) is 0 when the teacher
+    normalises with the strong batch's statistics, as the training student
+    does ('batch', the default), and not with its running statistics
+    ('running'). Either way the teacher's BN buffers and modes stay."""
+    cfg = tiny_cfg(tiny_neu, consistency_teacher_bn=mode,
+                   pseudo_label_filter=dict(type='mmdet.ScoreThresholdFilter',
+                                            score_thr=0.0))
+    model = build(cfg)
+    model.train()
+    # running statistics unlike any batch's, in student and teacher alike
+    for student_bn in (m for m in model.student.modules()
+                       if isinstance(m, torch.nn.BatchNorm2d)):
+        student_bn.running_mean.fill_(0.5)
+    model.teacher.load_state_dict(model.student.state_dict())
+    buffers = copy.deepcopy(bn_statistics(model.teacher))
+    torch.manual_seed(0)
+    inputs = torch.rand(2, 3, 64, 64)
+    with model.unlabeled_pass():
+        student_scores = model.student.bbox_head(
+            model.student.extract_feat(inputs))[0]
+    loss = model.weighted_consistency_loss(inputs, student_scores, ramp=1.)
+    if mode == 'batch':
+        assert loss < 1e-8
+    else:
+        assert loss > 1e-4  # about 1e-3 with this random tiny head
+    assert not any(m.training for m in model.teacher.modules())
+    for name, value in bn_statistics(model.teacher).items():
+        assert torch.equal(value, buffers[name]), name
+
+
+def test_consistency_teacher_bn_must_be_batch_or_running(tiny_neu):
+    model = build(tiny_cfg(tiny_neu, consistency_teacher_bn='eval'))
+    with pytest.raises(ValueError, match="'batch' or 'running'"):
+        model.consistency_teacher_pass()
