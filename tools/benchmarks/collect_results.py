@@ -1,7 +1,7 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
 """Table of test results from ``tools/test.py``'s ``metrics.json`` files.
 
-    python tools/benchmarks/collect_results.py work_dirs/*/test/metrics.json \
+    python tools/benchmarks/collect_results.py work_dirs/*/metrics.json \
         --write docs/results.md
 
 Each row gives the command that produced it; mAP@0.5 is shown as VOC area
