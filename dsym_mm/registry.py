@@ -4,7 +4,8 @@
 * Detector-agnostic parts (the DSYM detector, its hooks and pseudo-label
   filters, metrics) register in MMDetection's registries: ``<Name>`` in
   configs with ``default_scope='mmdet'``, ``mmdet.<Name>`` in MMYOLO ones.
-* YOLO parts (GELAN blocks, YOLOv9 backbone, neck and heads) register in
+* YOLO parts (GELAN blocks, YOLOv9 backbone, neck and heads, the
+  score-weighted task-aligned assigner) register in
   MMYOLO's registries: ``<Name>`` with ``default_scope='mmyolo'``,
   ``mmyolo.<Name>`` from an MMDet config.
 
@@ -13,5 +14,9 @@ not children, so a name crosses scopes only with its prefix.)
 """
 from mmdet.registry import HOOKS, METRICS, MODELS, TASK_UTILS
 from mmyolo.registry import MODELS as YOLO_MODELS
+from mmyolo.registry import TASK_UTILS as YOLO_TASK_UTILS
 
-__all__ = ['HOOKS', 'METRICS', 'MODELS', 'TASK_UTILS', 'YOLO_MODELS']
+__all__ = [
+    'HOOKS', 'METRICS', 'MODELS', 'TASK_UTILS', 'YOLO_MODELS',
+    'YOLO_TASK_UTILS'
+]

@@ -358,6 +358,35 @@ def test_uncertain_teacher_boxes_are_ignored_in_the_strong_view(
                                expected.reshape(-1, 4))
 
 
+def test_score_weighted_pseudo_labels_carry_the_teachers_confidence(
+        tiny_neu, monkeypatch):
+    """The kept box reaches the student's view with the teacher's score as
+    its weight, and a whole train step runs with the weighted assigner."""
+    projected, _ = flipped_pseudo_labels(
+        tiny_neu, monkeypatch, score_weighted_pseudo_labels=True)
+    torch.testing.assert_close(projected[0].gt_instances.weights,
+                               torch.tensor([0.9]))
+    plain, _ = flipped_pseudo_labels(tiny_neu, monkeypatch)
+    assert 'weights' not in plain[0].gt_instances
+    keep_all = dict(type='mmdet.ScoreThresholdFilter', score_thr=0.)
+    cfg = tiny_cfg(tiny_neu, pseudo_label_filter=keep_all,
+                   score_weighted_pseudo_labels=True)
+    cfg.model.detector.train_cfg.assigner.type = \
+        'ScoreWeightedTaskAlignedAssigner'
+    model = build(cfg)
+    set_iter(5)
+    losses = train_step(model, first_batch(cfg))
+    assert all(torch.isfinite(v) for v in losses.values())
+    assert losses['unsup_num_pseudo'] > 0 and losses['unsup_loss_cls'] > 0
+
+
+def test_score_weighted_pseudo_labels_need_a_head_that_reads_weights(
+        tiny_neu):
+    cfg = tiny_cfg(tiny_neu, TOOD_CONFIG, score_weighted_pseudo_labels=True)
+    with pytest.raises(ValueError, match='TOODHead would ignore them'):
+        build(cfg)
+
+
 def test_teacher_boxes_are_not_clipped_to_the_original_image(tiny_neu):
     """A 50 px image seen at 64 px: the real YOLOv9 teacher's boxes must
     span the whole view (MMYOLO's heads clip to ``ori_shape`` unless DSYM

@@ -245,3 +245,88 @@ def test_ignored_boxes_are_not_learned_as_background():
         torch.testing.assert_close(grad[0][:, ~region], ref[0][:, ~region])
         torch.testing.assert_close(grad[1], ref[1])
     assert num_ignored > 16
+
+
+def weighted_head():
+    cfg = build_head_cfg()
+    cfg.train_cfg.assigner.type = 'ScoreWeightedTaskAlignedAssigner'
+    return MODELS.build(cfg)
+
+
+def test_score_weighted_assigner_scales_each_boxs_targets():
+    """Inside ``weighted_by`` every positive prior's target is its parent's
+    times the weight of the box it is assigned to; outside, the targets are
+    the parent's."""
+    from mmyolo.models.task_modules.assigners import BatchTaskAlignedAssigner
+
+    from dsym_mm.models import ScoreWeightedTaskAlignedAssigner
+    kwargs = dict(num_classes=NUM_CLASSES, topk=10, alpha=0.5, beta=6.0)
+    plain = BatchTaskAlignedAssigner(**kwargs)
+    weighted = ScoreWeightedTaskAlignedAssigner(**kwargs)
+    torch.manual_seed(0)
+    priors = torch.stack(torch.meshgrid(
+        torch.arange(4., 64., 8.), torch.arange(4., 64., 8.),
+        indexing='xy'), -1).reshape(-1, 2)
+    priors = torch.cat([priors, torch.full_like(priors, 8.)], 1)
+    xy = priors[None, :, :2].expand(2, -1, -1)
+    pred_bboxes = torch.cat([xy - 10, xy + 10], -1)
+    pred_scores = torch.rand(2, len(priors), NUM_CLASSES)
+    # one box per class in image 0; image 1 has one box and one padding row
+    gt_labels = torch.tensor([[[0.], [1.]], [[2.], [0.]]])
+    gt_bboxes = torch.tensor([[[4., 4., 30., 30.], [30., 20., 60., 60.]],
+                              [[10., 10., 50., 40.], [0., 0., 0., 0.]]])
+    pad = torch.tensor([[[1.], [1.]], [[1.], [0.]]])
+    args = (pred_bboxes, pred_scores, priors, gt_labels, gt_bboxes, pad)
+    ref = plain(*args)
+    gt_weights = torch.tensor([[0.5, 0.25], [0.8, 0.]])
+    with weighted.weighted_by(gt_weights):
+        out = weighted(*args)
+    torch.testing.assert_close(out['assigned_bboxes'], ref['assigned_bboxes'])
+    # image 0's boxes differ in class, image 1 has one: the label names the box
+    by_label = torch.tensor([[0.5, 0.25, 0.], [0., 0., 0.8]])
+    expected = ref['assigned_scores'] * by_label.gather(
+        1, ref['assigned_labels'].clamp(max=NUM_CLASSES - 1))[..., None]
+    assert (ref['assigned_scores'][0].sum(-1) > 0).sum() > 2
+    assert (ref['assigned_scores'][1].sum(-1) > 0).any()
+    torch.testing.assert_close(out['assigned_scores'], expected)
+    torch.testing.assert_close(weighted(*args)['assigned_scores'],
+                               ref['assigned_scores'])
+
+
+def test_head_scales_the_targets_of_weighted_ground_truth():
+    """Weights of 1 change nothing; weights of 0.5 change the
+    classification loss and weigh the box losses less (at most as much:
+    they are weighted by the targets and divided by the targets' sum, or by
+    1 when that sum is smaller)."""
+    head = weighted_head()
+    outs = [[o.detach() for o in out] for out in head(feats())]
+    gt = samples([[[8., 8., 40., 40.], [30., 2., 60., 20.]],
+                  [[10., 10., 50., 30.]]])
+    metas = [s.metainfo for s in gt]
+
+    def losses(weight):
+        instances = [s.gt_instances.clone() for s in gt]
+        if weight is not None:
+            for i in instances:
+                i.weights = torch.full((len(i), ), weight)
+        return head.loss_by_feat(*outs, instances, metas)
+
+    plain, ones, halves = losses(None), losses(1.), losses(0.5)
+    for key in plain:
+        torch.testing.assert_close(ones[key], plain[key])
+    for key in ('loss_bbox', 'loss_dfl'):
+        assert 0 < halves[key] < plain[key]
+    assert not torch.isclose(halves['loss_cls'], plain['loss_cls'])
+
+
+def test_weighted_ground_truth_needs_weights_everywhere_and_the_assigner():
+    outs = build_head()(feats())
+    gt = samples([[[8., 8., 40., 40.]], [[10., 10., 50., 30.]]])
+    instances = [s.gt_instances for s in gt]
+    instances[0].weights = torch.ones(1)
+    with pytest.raises(ValueError, match='every image of a batch'):
+        weighted_head().loss_by_feat(*outs, instances,
+                                     [s.metainfo for s in gt])
+    instances[1].weights = torch.ones(1)
+    with pytest.raises(ValueError, match='ScoreWeightedTaskAlignedAssigner'):
+        build_head().loss_by_feat(*outs, instances, [s.metainfo for s in gt])

@@ -5,3 +5,4 @@ from .detectors import *  # noqa: F401,F403
 from .layers import *  # noqa: F401,F403
 from .necks import *  # noqa: F401,F403
 from .pseudo_label_filters import *  # noqa: F401,F403
+from .task_modules import *  # noqa: F401,F403

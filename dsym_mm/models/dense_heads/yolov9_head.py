@@ -1,5 +1,6 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
 import math
+from contextlib import nullcontext
 from typing import List, Optional, Sequence, Tuple, Union
 
 import torch
@@ -126,7 +127,9 @@ class YOLOv9Head(YOLOv8Head):
     ``DetDataSample`` (MMDet's ``pseudo_collate``, as under
     ``SemiBaseDetector``). A data sample's ``ignored_instances`` are regions
     that are neither objects nor background (DSYM puts the teacher's
-    uncertain boxes there): see :meth:`detach_ignored_priors`.
+    uncertain boxes there): see :meth:`detach_ignored_priors`. Ground
+    truth with ``weights`` (soft pseudo-labels) scales its targets: see
+    :meth:`padded_gt_weights`.
 
     With ``aux_head_module`` the head also trains YOLOv9's PGI auxiliary
     head on the extra levels that :class:`YOLOv9PAFPN` (``aux_branch=True``)
@@ -168,8 +171,38 @@ class YOLOv9Head(YOLOv8Head):
                 for ignored in batch_gt_instances_ignore):
             cls_scores = self.detach_ignored_priors(
                 cls_scores, batch_gt_instances, batch_gt_instances_ignore)
-        return super().loss_by_feat(cls_scores, bbox_preds, bbox_dist_preds,
-                                    batch_gt_instances, batch_img_metas)
+        gt_weights = self.padded_gt_weights(batch_gt_instances)
+        with nullcontext() if gt_weights is None else \
+                self.assigner.weighted_by(gt_weights):
+            return super().loss_by_feat(cls_scores, bbox_preds,
+                                        bbox_dist_preds, batch_gt_instances,
+                                        batch_img_metas)
+
+    def padded_gt_weights(
+        self, batch_gt_instances: Union[Sequence[InstanceData], torch.Tensor]
+    ) -> Optional[torch.Tensor]:
+        """The ``weights`` of ground truth that carries them (soft
+        pseudo-labels, see :class:`ScoreWeightedTaskAlignedAssigner`),
+        shaped ``(batch_size, num_gt)`` and padded with 0 as MMYOLO pads the
+        boxes; ``None`` when no image's ground truth has weights."""
+        if isinstance(batch_gt_instances, torch.Tensor) or not any(
+                'weights' in gt for gt in batch_gt_instances):
+            return None
+        if not all('weights' in gt for gt in batch_gt_instances):
+            raise ValueError('ground-truth weights must be given for every '
+                             'image of a batch or for none')
+        if not hasattr(self.assigner, 'weighted_by'):
+            raise ValueError(
+                'ground truth with weights (soft pseudo-labels) needs an '
+                'assigner that scales its targets: set train_cfg.assigner '
+                "type to 'ScoreWeightedTaskAlignedAssigner', not "
+                f'{type(self.assigner).__name__}')
+        weights = batch_gt_instances[0].bboxes.new_zeros(
+            len(batch_gt_instances),
+            max(len(gt) for gt in batch_gt_instances))
+        for row, gt in zip(weights, batch_gt_instances):
+            row[:len(gt)] = gt.weights
+        return weights
 
     def detach_ignored_priors(
             self, cls_scores: Sequence[torch.Tensor],

@@ -87,7 +87,10 @@ class DSYM(SemiBaseDetector):
 
     ``semi_train_cfg`` keys: ``burn_in_iters``, ``pseudo_label_filter``
     (a ``TASK_UTILS`` config), ``ignore_score_thr`` (see
-    :meth:`split_candidates`), ``unsup_weight``, ``unsup_loss_weights``
+    :meth:`split_candidates`), ``score_weighted_pseudo_labels`` (the kept
+    pseudo-labels carry the teacher's confidence as ``weights``; the YOLOv9
+    heads with ``ScoreWeightedTaskAlignedAssigner`` scale their targets by
+    it), ``unsup_weight``, ``unsup_loss_weights``
     (factors for single pseudo-label losses, e.g. ``dict(loss_bbox=0.,
     loss_dfl=0.)`` for classification-only pseudo-labels),
     ``consistency_weight``, ``consistency_activation`` ('sigmoid' for heads
@@ -112,6 +115,13 @@ class DSYM(SemiBaseDetector):
             init_cfg=init_cfg)
         self.pseudo_label_filter = TASK_UTILS.build(
             self.semi_train_cfg.pseudo_label_filter)
+        if self.semi_train_cfg.get('score_weighted_pseudo_labels', False) \
+                and not hasattr(self.student.bbox_head, 'padded_gt_weights'):
+            raise ValueError(
+                'semi_train_cfg.score_weighted_pseudo_labels needs a head '
+                'that weighs its targets by the ground truth\'s weights (the '
+                'YOLOv9 heads); '
+                f'{type(self.student.bbox_head).__name__} would ignore them')
 
     def train(self, mode: bool = True) -> 'DSYM':
         """The student follows ``mode``; the teacher stays in eval mode, so
@@ -217,6 +227,9 @@ class DSYM(SemiBaseDetector):
             instances.bboxes = bbox_project(instances.bboxes, to_ori,
                                             data_sample.ori_shape)
             kept, ignored = self.split_candidates(instances, keep)
+            if self.semi_train_cfg.get('score_weighted_pseudo_labels',
+                                       False):
+                kept.weights = kept.scores
             data_sample.gt_instances = kept
             num_kept += len(kept)
             if ignored is not None:
