@@ -535,15 +535,21 @@ def test_real_views_project_boxes_like_the_transforms_move_them(tiny_neu):
 ORACLE_CONFIG = osp.join(
     REPO, 'configs', 'dsym',
     'dsym-oracle-unsup-path_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py')
+ORACLE_WEAK_STUDENT_CONFIG = ORACLE_CONFIG.replace(
+    'unsup-path_', 'unsup-path-weak-student_')
 
 
-def test_oracle_pseudo_labels_are_the_student_views_annotations(tiny_neu):
+@pytest.mark.parametrize('config',
+                         [ORACLE_CONFIG, ORACLE_WEAK_STUDENT_CONFIG],
+                         ids=['strong-student', 'weak-student'])
+def test_oracle_pseudo_labels_are_the_student_views_annotations(
+        tiny_neu, config):
     """The unlabeled-path oracle's teacher gives the annotations of its weak
-    view; projected like pseudo-labels, they are the strong view's own
+    view; projected like pseudo-labels, they are the student view's own
     annotations (the pipeline moved those), and the train step learns from
     all of them through DSYM's unlabeled losses."""
     from mmdet.structures.bbox import bbox_overlaps, get_box_tensor
-    cfg = tiny_cfg(tiny_neu, ORACLE_CONFIG)
+    cfg = tiny_cfg(tiny_neu, config)
     cfg.train_dataloader.dataset.datasets[1].ann_file = \
         'annotations/labeled_tiny.json'  # the oracle reads labels
     model = build(cfg)

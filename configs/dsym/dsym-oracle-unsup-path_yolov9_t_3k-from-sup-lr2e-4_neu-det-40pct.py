@@ -8,7 +8,6 @@
 # path costs accuracy even with right and complete pseudo-labels.
 _base_ = './dsym_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py'
 
-neu_semi_oracle_unlabeled = _base_.neu_semi_finetune_split_datasets[40][1]
 model = dict(
     type='mmdet.OracleLabelDSYM',
     semi_train_cfg=dict(
@@ -16,14 +15,4 @@ model = dict(
             _delete_=True, type='mmdet.ScoreThresholdFilter',
             score_thr=0.5)))
 train_dataloader = dict(
-    dataset=dict(datasets=[
-        _base_.neu_semi_finetune_split_datasets[40][0],
-        dict(
-            neu_semi_oracle_unlabeled,
-            ann_file='annotations/labeled_100.json',
-            pipeline=[
-                neu_semi_oracle_unlabeled['pipeline'][0],
-                dict(type='mmdet.LoadAnnotations', with_bbox=True),
-                *neu_semi_oracle_unlabeled['pipeline'][2:]
-            ])
-    ]))
+    dataset=dict(datasets=_base_.neu_semi_oracle_view_datasets['strong'][40]))

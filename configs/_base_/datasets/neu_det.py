@@ -229,6 +229,25 @@ neu_semi_finetune_view_datasets = {
     }
     for view, pipeline in neu_semi_unsup_pipelines.items()
 }
+# the same with true labels for the unlabeled half, drawn from the whole
+# training pool with their annotations loaded: for the OracleLabelDSYM
+# diagnostics only (the true labels through DSYM's unlabeled path)
+neu_semi_oracle_view_datasets = {
+    view: {
+        percent: [
+            labeled,
+            dict(unlabeled,
+                 ann_file='annotations/labeled_100.json',
+                 pipeline=[
+                     unlabeled['pipeline'][0],
+                     dict(type='mmdet.LoadAnnotations', with_bbox=True),
+                     *unlabeled['pipeline'][2:]
+                 ])
+        ]
+        for percent, (labeled, unlabeled) in datasets.items()
+    }
+    for view, datasets in neu_semi_finetune_view_datasets.items()
+}
 # each batch: 8 labeled + 8 unlabeled images
 neu_semi_train_dataloader = dict(
     batch_size=16,
