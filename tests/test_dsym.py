@@ -374,10 +374,24 @@ def test_score_weighted_pseudo_labels_carry_the_teachers_confidence(
     cfg.model.detector.train_cfg.assigner.type = \
         'ScoreWeightedTaskAlignedAssigner'
     model = build(cfg)
+    assigner = model.student.bbox_head.assigner
+    seen = []
+    weighted_by = assigner.weighted_by
+
+    def spy(gt_weights):
+        seen.append(gt_weights.clone())
+        return weighted_by(gt_weights)
+
+    monkeypatch.setattr(assigner, 'weighted_by', spy)
     set_iter(5)
     losses = train_step(model, first_batch(cfg))
     assert all(torch.isfinite(v) for v in losses.values())
     assert losses['unsup_num_pseudo'] > 0 and losses['unsup_loss_cls'] > 0
+    # only the pseudo-labels carry weights: one weighted assignment, with
+    # the kept boxes' scores (padding rows 0)
+    assert len(seen) == 1
+    assert (seen[0] > 0).sum() == losses['unsup_num_pseudo']
+    assert seen[0].max() <= 1
 
 
 def test_score_weighted_pseudo_labels_need_a_head_that_reads_weights(
