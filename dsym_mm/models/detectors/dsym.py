@@ -115,8 +115,8 @@ class DSYM(SemiBaseDetector):
             init_cfg=init_cfg)
         self.pseudo_label_filter = TASK_UTILS.build(
             self.semi_train_cfg.pseudo_label_filter)
-        if self.semi_train_cfg.get('score_weighted_pseudo_labels', False) \
-                and not hasattr(self.student.bbox_head, 'padded_gt_weights'):
+        if self.score_weighted_pseudo_labels and not hasattr(
+                self.student.bbox_head, 'padded_gt_weights'):
             raise ValueError(
                 'semi_train_cfg.score_weighted_pseudo_labels needs a head '
                 'that weighs its targets by the ground truth\'s weights (the '
@@ -134,6 +134,12 @@ class DSYM(SemiBaseDetector):
     @property
     def burn_in_iters(self) -> int:
         return self.semi_train_cfg.get('burn_in_iters', 0)
+
+    @property
+    def score_weighted_pseudo_labels(self) -> bool:
+        """Whether the kept pseudo-labels carry the teacher's confidence
+        as ``weights`` (soft pseudo-labels)."""
+        return self.semi_train_cfg.get('score_weighted_pseudo_labels', False)
 
     # ---------------------------------------------------------- progress --
     @staticmethod
@@ -227,8 +233,7 @@ class DSYM(SemiBaseDetector):
             instances.bboxes = bbox_project(instances.bboxes, to_ori,
                                             data_sample.ori_shape)
             kept, ignored = self.split_candidates(instances, keep)
-            if self.semi_train_cfg.get('score_weighted_pseudo_labels',
-                                       False):
+            if self.score_weighted_pseudo_labels:
                 kept.weights = kept.scores
             data_sample.gt_instances = kept
             num_kept += len(kept)
