@@ -645,3 +645,106 @@ def test_consistency_teacher_bn_must_be_batch_or_running(tiny_neu):
     model = build(tiny_cfg(tiny_neu, consistency_teacher_bn='eval'))
     with pytest.raises(ValueError, match="'batch' or 'running'"):
         model.consistency_teacher_pass()
+
+
+KEEP_ALL = dict(type='mmdet.ScoreThresholdFilter', score_thr=0.0)
+
+
+def joint_loss(model, cfg, monkeypatch):
+    """``model.loss`` on the first batch, and what each call of the
+    student's detection loss got: (batch size, boxes per image)."""
+    calls = []
+    student_loss = model.student.loss
+
+    def spy(inputs, samples):
+        calls.append((len(inputs), [len(s.gt_instances) for s in samples]))
+        return student_loss(inputs, samples)
+
+    monkeypatch.setattr(model.student, 'loss', spy)
+    set_iter(5)
+    model.train()
+    data = model.data_preprocessor(first_batch(cfg), True)
+    return model.loss(data['inputs'], data['data_samples']), calls
+
+
+def test_joint_pass_learns_both_halves_in_one_loss(tiny_neu, monkeypatch):
+    """``student_pass='joint'``: one student loss over the labeled images
+    and the pseudo-labeled student views. With the teacher a copy of the
+    student, eq. (2) is 0: the teacher normalises with the statistics of
+    the student's whole batch."""
+    cfg = tiny_cfg(tiny_neu, student_pass='joint',
+                   pseudo_label_filter=KEEP_ALL)
+    model = build(cfg)
+    model.teacher.load_state_dict(model.student.state_dict())
+    losses, calls = joint_loss(model, cfg, monkeypatch)
+    assert len(calls) == 1
+    batch_size, boxes = calls[0]
+    assert batch_size == 4  # 2 labeled + 2 unlabeled
+    assert min(boxes[:2]) > 0  # the labeled images' annotations
+    assert sum(boxes[2:]) == losses['unsup_num_pseudo'] > 0
+    assert {'joint_loss_cls', 'joint_loss_bbox', 'joint_loss_dfl'} <= set(
+        losses)
+    assert not any(
+        k.startswith('sup_') or k.startswith('unsup_loss_') and
+        k != 'unsup_loss_consistency' for k in losses)
+    assert losses['unsup_loss_consistency'] < 1e-8
+    total = sum(v for k, v in losses.items() if 'loss' in k)
+    total.backward()
+    assert torch.isfinite(total)
+
+
+def test_joint_pass_gives_labeled_boxes_weight_1_beside_soft_pseudo_labels(
+        tiny_neu, monkeypatch):
+    cfg = tiny_cfg(tiny_neu, student_pass='joint',
+                   pseudo_label_filter=KEEP_ALL,
+                   score_weighted_pseudo_labels=True)
+    cfg.model.detector.train_cfg.assigner.type = \
+        'ScoreWeightedTaskAlignedAssigner'
+    model = build(cfg)
+    assigner = model.student.bbox_head.assigner
+    seen = []
+    weighted_by = assigner.weighted_by
+    monkeypatch.setattr(assigner, 'weighted_by',
+                        lambda w: seen.append(w.clone()) or weighted_by(w))
+    losses, calls = joint_loss(model, cfg, monkeypatch)
+    (_, boxes), = calls
+    weights, = seen
+    for row, num in zip(weights[:2], boxes[:2]):
+        assert (row[:num] == 1).all() and (row[num:] == 0).all()
+    pseudo = weights[2:]
+    assert (pseudo > 0).sum() == losses['unsup_num_pseudo'] == sum(boxes[2:])
+    assert pseudo.max() < 1  # the teacher's scores, not 1
+
+
+def test_joint_pass_without_pseudo_labels_takes_the_separate_path(
+        tiny_neu, monkeypatch):
+    """No pseudo-label survives: the unlabeled images are not taught as
+    background; the unlabeled weight is 0, as in the separate path."""
+    cfg = tiny_cfg(tiny_neu, student_pass='joint',
+                   pseudo_label_filter=dict(type='mmdet.ScoreThresholdFilter',
+                                            score_thr=1.1))
+    losses, calls = joint_loss(build(cfg), cfg, monkeypatch)
+    assert [size for size, _ in calls] == [2, 2]
+    assert not any(k.startswith('joint_') for k in losses)
+    assert losses['unsup_num_pseudo'] == 0
+    assert losses['unsup_loss_cls'] == 0 and losses['sup_loss_cls'] > 0
+
+
+@pytest.mark.parametrize('semi_train_cfg, message', [
+    (dict(student_pass='joint', unsup_weight=0.25), 'cannot weigh them'),
+    (dict(student_pass='joint', unsup_loss_weights=dict(loss_bbox=0.)),
+     'unsup_loss_weights'),
+    (dict(student_pass='both'), "'separate' or 'joint', not 'both'"),
+])
+def test_student_pass_errors_name_the_setting(tiny_neu, semi_train_cfg,
+                                              message):
+    with pytest.raises(ValueError, match=message):
+        build(tiny_cfg(tiny_neu, **semi_train_cfg))
+
+
+def test_joint_pass_needs_one_input_size(tiny_neu):
+    model = build(tiny_cfg(tiny_neu, student_pass='joint'))
+    with pytest.raises(ValueError,
+                       match=r'\(3, 64, 64\) \(sup\) and \(3, 96, 64\)'):
+        model.loss_by_joint_batch(
+            torch.zeros(2, 3, 64, 64), [], torch.zeros(2, 3, 96, 64), [])

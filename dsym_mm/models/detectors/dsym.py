@@ -97,7 +97,8 @@ class DSYM(SemiBaseDetector):
     that output logits, None for heads that output probabilities, such as
     TOOD), ``consistency_teacher_bn`` (see :meth:`consistency_teacher_pass`),
     ``rampup_iters``, ``min_pseudo_bbox_wh``,
-    ``bn_stats_from_unlabeled`` (see :meth:`unlabeled_pass`). Any
+    ``bn_stats_from_unlabeled`` (see :meth:`unlabeled_pass`),
+    ``student_pass`` (see :meth:`loss_by_joint_batch`). Any
     MMDet/MMYOLO detector with a dense head can be the ``detector``.
     """
 
@@ -122,6 +123,21 @@ class DSYM(SemiBaseDetector):
                 'that weighs its targets by the ground truth\'s weights (the '
                 'YOLOv9 heads); '
                 f'{type(self.student.bbox_head).__name__} would ignore them')
+        if self.student_pass not in ('separate', 'joint'):
+            raise ValueError("semi_train_cfg.student_pass must be 'separate' "
+                             f"or 'joint', not {self.student_pass!r}")
+        if self.student_pass == 'joint':
+            weighed = {
+                key: self.semi_train_cfg[key]
+                for key in ('sup_weight', 'unsup_weight', 'unsup_loss_weights')
+                if self.semi_train_cfg.get(key, 1.) not in (1, 1.)
+            }
+            if weighed:
+                raise ValueError(
+                    "semi_train_cfg.student_pass='joint' learns from the "
+                    'labeled and pseudo-labeled images in one loss, which '
+                    f'cannot weigh them apart: remove {weighed} or use '
+                    "student_pass='separate'")
 
     def train(self, mode: bool = True) -> 'DSYM':
         """The student follows ``mode``; the teacher stays in eval mode, so
@@ -134,6 +150,13 @@ class DSYM(SemiBaseDetector):
     @property
     def burn_in_iters(self) -> int:
         return self.semi_train_cfg.get('burn_in_iters', 0)
+
+    @property
+    def student_pass(self) -> str:
+        """``'separate'`` (MMDetection's mean teacher: one student pass and
+        loss per half of the batch) or ``'joint'`` (see
+        :meth:`loss_by_joint_batch`)."""
+        return self.semi_train_cfg.get('student_pass', 'separate')
 
     @property
     def score_weighted_pseudo_labels(self) -> bool:
@@ -193,11 +216,12 @@ class DSYM(SemiBaseDetector):
     # -------------------------------------------------------------- loss --
     def loss(self, multi_batch_inputs: Dict[str, torch.Tensor],
              multi_batch_data_samples: Dict[str, SampleList]) -> dict:
-        losses = self.loss_by_gt_instances(multi_batch_inputs['sup'],
-                                           multi_batch_data_samples['sup'])
+        sup_inputs = multi_batch_inputs['sup']
+        sup_samples = multi_batch_data_samples['sup']
         if self.in_burn_in() or not self.learns_from_unlabeled:
-            return losses
+            return self.loss_by_gt_instances(sup_inputs, sup_samples)
         if not self.learns_from_pseudo_labels:
+            losses = self.loss_by_gt_instances(sup_inputs, sup_samples)
             losses.update(
                 self.loss_by_consistency(multi_batch_inputs['unsup_student']))
             return losses
@@ -206,6 +230,11 @@ class DSYM(SemiBaseDetector):
             multi_batch_data_samples['unsup_teacher'])
         student_samples = self.project_pseudo_instances(
             pseudo_samples, multi_batch_data_samples['unsup_student'])
+        if self.student_pass == 'joint' and batch_info['num_kept'] > 0:
+            return self.loss_by_joint_batch(sup_inputs, sup_samples,
+                                            multi_batch_inputs['unsup_student'],
+                                            student_samples, batch_info)
+        losses = self.loss_by_gt_instances(sup_inputs, sup_samples)
         losses.update(
             self.loss_by_pseudo_instances(multi_batch_inputs['unsup_student'],
                                           student_samples, batch_info))
@@ -322,18 +351,83 @@ class DSYM(SemiBaseDetector):
                     f'loss {name!r} (it has {sorted(losses)})')
             losses[name] = losses[name] * factor
         losses = rename_loss_dict('unsup_', losses)
-        if self.semi_train_cfg.get('consistency_weight', 0.) > 0:
-            losses['unsup_loss_consistency'] = self.weighted_consistency_loss(
-                batch_inputs, student_outs[0][0], ramp)
+        losses.update(
+            self.unlabeled_terms(batch_inputs, student_outs[0][0],
+                                 batch_data_samples, batch_info))
+        return losses
+
+    def loss_by_joint_batch(self,
+                            sup_inputs: torch.Tensor,
+                            sup_samples: SampleList,
+                            unsup_inputs: torch.Tensor,
+                            unsup_samples: SampleList,
+                            batch_info: Optional[dict] = None) -> dict:
+        """``semi_train_cfg.student_pass='joint'``: the student learns from
+        the labeled images and the pseudo-labeled student views in one
+        forward pass and one detection loss, as if all were labeled.
+
+        MMDetection's mean teacher (``'separate'``, the default) runs the
+        student twice, once per half of the batch, each with its own BN
+        batch statistics and loss. Here BN normalises the whole batch at
+        once and updates its running statistics from it, and the head's
+        assigner and normalisation see both halves together (eq. (1) as
+        the sum over one batch). ``unsup_weight`` and the ramp do not apply
+        to the pseudo-labels then (the model refuses weights other than 1);
+        the ramp still scales eq. (2). Losses are logged as ``joint_*``.
+        A batch in which no pseudo-label survives takes the separate path,
+        whose unlabeled weight is then 0, rather than teaching its
+        unlabeled images as background.
+        """
+        if sup_inputs.shape[1:] != unsup_inputs.shape[1:]:
+            raise ValueError(
+                "semi_train_cfg.student_pass='joint' stacks the labeled "
+                "batch and the student's unlabeled views into one batch, "
+                'so their padded sizes must match: got '
+                f'{tuple(sup_inputs.shape[1:])} (sup) and '
+                f'{tuple(unsup_inputs.shape[1:])} (unsup_student); resize '
+                'both branches to one scale or pad them to one size')
+        if self.score_weighted_pseudo_labels:
+            for sample in sup_samples:  # labels are sure: weight 1
+                gt = sample.gt_instances
+                gt.weights = gt.labels.new_ones(len(gt), dtype=torch.float)
+        batch_inputs = torch.cat([sup_inputs, unsup_inputs])
+        with captured_outputs(self.student.bbox_head) as student_outs:
+            losses = self.student.loss(batch_inputs,
+                                       [*sup_samples, *unsup_samples])
+        losses = rename_loss_dict('joint_', losses)
+        losses.update(
+            self.unlabeled_terms(batch_inputs, student_outs[0][0],
+                                 unsup_samples, batch_info,
+                                 num_labeled=len(sup_inputs)))
+        return losses
+
+    def unlabeled_terms(self,
+                        batch_inputs: torch.Tensor,
+                        student_scores: List[torch.Tensor],
+                        batch_data_samples: SampleList,
+                        batch_info: Optional[dict] = None,
+                        num_labeled: int = 0) -> dict:
+        """Eq. (2) on the student's unlabeled views (when
+        ``consistency_weight`` > 0), and the pseudo-label counts and ramp to
+        log (``unsup_num_pseudo``, ``unsup_num_candidates``,
+        ``unsup_num_ignored``, ``unsup_ramp``). ``batch_data_samples`` are
+        the unlabeled views; ``batch_inputs`` and ``student_scores`` may
+        lead with ``num_labeled`` labeled images (a joint pass)."""
+        ramp = self.unsup_ramp()
         device = batch_inputs.device
-        losses['unsup_num_pseudo'] = torch.tensor(float(num_pseudo),
-                                                  device=device)
+        terms = {}
+        if self.semi_train_cfg.get('consistency_weight', 0.) > 0:
+            terms['unsup_loss_consistency'] = self.weighted_consistency_loss(
+                batch_inputs, student_scores, ramp, num_labeled)
+        num_pseudo = sum(len(s.gt_instances) for s in batch_data_samples)
+        terms['unsup_num_pseudo'] = torch.tensor(float(num_pseudo),
+                                                 device=device)
         if batch_info:
             for key in ('num_candidates', 'num_ignored'):
-                losses[f'unsup_{key}'] = torch.tensor(
+                terms[f'unsup_{key}'] = torch.tensor(
                     float(batch_info[key]), device=device)
-        losses['unsup_ramp'] = torch.tensor(ramp, device=device)
-        return losses
+        terms['unsup_ramp'] = torch.tensor(ramp, device=device)
+        return terms
 
     def loss_by_consistency(self, batch_inputs: torch.Tensor) -> dict:
         """The unlabeled images teach through eq. (2) alone (``unsup_weight``
@@ -348,16 +442,23 @@ class DSYM(SemiBaseDetector):
                 batch_inputs, student_scores, ramp),
             unsup_ramp=torch.tensor(ramp, device=batch_inputs.device))
 
-    def weighted_consistency_loss(self, batch_inputs: torch.Tensor,
+    def weighted_consistency_loss(self,
+                                  batch_inputs: torch.Tensor,
                                   student_scores: List[torch.Tensor],
-                                  ramp: float) -> torch.Tensor:
+                                  ramp: float,
+                                  num_labeled: int = 0) -> torch.Tensor:
         """``lambda(t) * w_cons * L_cons``: eq. (2) against the teacher's
-        outputs on the same (strong) view."""
+        outputs on the same (strong) view. The teacher sees the student's
+        whole batch, so that its BN batch statistics are the student's;
+        the first ``num_labeled`` images (the labeled half of a joint pass)
+        are left out of eq. (2)."""
         with torch.no_grad(), self.consistency_teacher_pass():
             teacher_scores = self.teacher.bbox_head(
                 self.teacher.extract_feat(batch_inputs))[0]
         weight = self.semi_train_cfg.get('consistency_weight', 0.) * ramp
-        return weight * self.consistency_loss(student_scores, teacher_scores)
+        return weight * self.consistency_loss(
+            [s[num_labeled:] for s in student_scores],
+            [t[num_labeled:] for t in teacher_scores])
 
     def consistency_teacher_pass(self):
         """Context of the teacher's pass over the strong view for eq. (2).
