@@ -358,6 +358,33 @@ def test_uncertain_teacher_boxes_are_ignored_in_the_strong_view(
                                expected.reshape(-1, 4))
 
 
+def score_weighted_cfg(tiny_neu, **semi_train_cfg):
+    """Every teacher box kept, with its score as weight, and the YOLOv9
+    head's assigner that reads the weights."""
+    cfg = tiny_cfg(tiny_neu,
+                   pseudo_label_filter=dict(type='mmdet.ScoreThresholdFilter',
+                                            score_thr=0.),
+                   score_weighted_pseudo_labels=True, **semi_train_cfg)
+    cfg.model.detector.train_cfg.assigner.type = \
+        'ScoreWeightedTaskAlignedAssigner'
+    return cfg
+
+
+def spy_on_gt_weights(model, monkeypatch):
+    """The ground-truth weights of each weighted assignment, as a list
+    that fills while the student trains."""
+    assigner = model.student.bbox_head.assigner
+    seen = []
+    weighted_by = assigner.weighted_by
+
+    def spy(gt_weights):
+        seen.append(gt_weights.clone())
+        return weighted_by(gt_weights)
+
+    monkeypatch.setattr(assigner, 'weighted_by', spy)
+    return seen
+
+
 def test_score_weighted_pseudo_labels_carry_the_teachers_confidence(
         tiny_neu, monkeypatch):
     """The kept box reaches the student's view with the teacher's score as
@@ -368,21 +395,9 @@ def test_score_weighted_pseudo_labels_carry_the_teachers_confidence(
                                torch.tensor([0.9]))
     plain, _ = flipped_pseudo_labels(tiny_neu, monkeypatch)
     assert 'weights' not in plain[0].gt_instances
-    keep_all = dict(type='mmdet.ScoreThresholdFilter', score_thr=0.)
-    cfg = tiny_cfg(tiny_neu, pseudo_label_filter=keep_all,
-                   score_weighted_pseudo_labels=True)
-    cfg.model.detector.train_cfg.assigner.type = \
-        'ScoreWeightedTaskAlignedAssigner'
+    cfg = score_weighted_cfg(tiny_neu)
     model = build(cfg)
-    assigner = model.student.bbox_head.assigner
-    seen = []
-    weighted_by = assigner.weighted_by
-
-    def spy(gt_weights):
-        seen.append(gt_weights.clone())
-        return weighted_by(gt_weights)
-
-    monkeypatch.setattr(assigner, 'weighted_by', spy)
+    seen = spy_on_gt_weights(model, monkeypatch)
     set_iter(5)
     losses = train_step(model, first_batch(cfg))
     assert all(torch.isfinite(v) for v in losses.values())
@@ -695,17 +710,9 @@ def test_joint_pass_learns_both_halves_in_one_loss(tiny_neu, monkeypatch):
 
 def test_joint_pass_gives_labeled_boxes_weight_1_beside_soft_pseudo_labels(
         tiny_neu, monkeypatch):
-    cfg = tiny_cfg(tiny_neu, student_pass='joint',
-                   pseudo_label_filter=KEEP_ALL,
-                   score_weighted_pseudo_labels=True)
-    cfg.model.detector.train_cfg.assigner.type = \
-        'ScoreWeightedTaskAlignedAssigner'
+    cfg = score_weighted_cfg(tiny_neu, student_pass='joint')
     model = build(cfg)
-    assigner = model.student.bbox_head.assigner
-    seen = []
-    weighted_by = assigner.weighted_by
-    monkeypatch.setattr(assigner, 'weighted_by',
-                        lambda w: seen.append(w.clone()) or weighted_by(w))
+    seen = spy_on_gt_weights(model, monkeypatch)
     losses, calls = joint_loss(model, cfg, monkeypatch)
     (_, boxes), = calls
     weights, = seen
