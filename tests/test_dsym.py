@@ -358,12 +358,13 @@ def test_uncertain_teacher_boxes_are_ignored_in_the_strong_view(
                                expected.reshape(-1, 4))
 
 
+KEEP_ALL = dict(type='mmdet.ScoreThresholdFilter', score_thr=0.0)
+
+
 def score_weighted_cfg(tiny_neu, **semi_train_cfg):
     """Every teacher box kept, with its score as weight, and the YOLOv9
     head's assigner that reads the weights."""
-    cfg = tiny_cfg(tiny_neu,
-                   pseudo_label_filter=dict(type='mmdet.ScoreThresholdFilter',
-                                            score_thr=0.),
+    cfg = tiny_cfg(tiny_neu, pseudo_label_filter=KEEP_ALL,
                    score_weighted_pseudo_labels=True, **semi_train_cfg)
     cfg.model.detector.train_cfg.assigner.type = \
         'ScoreWeightedTaskAlignedAssigner'
@@ -660,9 +661,6 @@ def test_consistency_teacher_bn_must_be_batch_or_running(tiny_neu):
     model = build(tiny_cfg(tiny_neu, consistency_teacher_bn='eval'))
     with pytest.raises(ValueError, match="'batch' or 'running'"):
         model.consistency_teacher_pass()
-
-
-KEEP_ALL = dict(type='mmdet.ScoreThresholdFilter', score_thr=0.0)
 
 
 def joint_loss(model, cfg, monkeypatch):

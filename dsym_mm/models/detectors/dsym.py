@@ -130,7 +130,7 @@ class DSYM(SemiBaseDetector):
             weighed = {
                 key: self.semi_train_cfg[key]
                 for key in ('sup_weight', 'unsup_weight', 'unsup_loss_weights')
-                if self.semi_train_cfg.get(key, 1.) not in (1, 1.)
+                if self.semi_train_cfg.get(key, 1.) != 1
             }
             if weighed:
                 raise ValueError(
