@@ -5,7 +5,7 @@
   filters, metrics) register in MMDetection's registries: ``<Name>`` in
   configs with ``default_scope='mmdet'``, ``mmdet.<Name>`` in MMYOLO ones.
 * YOLO parts (GELAN blocks, YOLOv9 backbone, neck and heads, the
-  score-weighted task-aligned assigner) register in
+  score-weighted task-aligned assigner, a YOLO transform) register in
   MMYOLO's registries: ``<Name>`` with ``default_scope='mmyolo'``,
   ``mmyolo.<Name>`` from an MMDet config.
 
@@ -15,8 +15,9 @@ not children, so a name crosses scopes only with its prefix.)
 from mmdet.registry import HOOKS, METRICS, MODELS, TASK_UTILS
 from mmyolo.registry import MODELS as YOLO_MODELS
 from mmyolo.registry import TASK_UTILS as YOLO_TASK_UTILS
+from mmyolo.registry import TRANSFORMS as YOLO_TRANSFORMS
 
 __all__ = [
     'HOOKS', 'METRICS', 'MODELS', 'TASK_UTILS', 'YOLO_MODELS',
-    'YOLO_TASK_UTILS'
+    'YOLO_TASK_UTILS', 'YOLO_TRANSFORMS'
 ]

@@ -216,6 +216,29 @@ def test_weak_student_sees_the_teachers_kind_of_view():
     ]
 
 
+def test_sup_aug_student_is_augmented_like_the_labeled_images():
+    """The joint-pass row's student view repeats the labeled branch's
+    affine (through the subclass that records its homography), HSV and
+    flips, and keeps the view's homography packed."""
+    cfg = Config.fromfile(
+        'configs/dsym/dsym-joint-pass-sup-aug-student_yolov9_t_3k-'
+        'from-sup-lr2e-4_neu-det-40pct.py')
+    assert cfg.model.semi_train_cfg.student_pass == 'joint'
+    labeled, unlabeled = cfg.train_dataloader.dataset.datasets
+    views = unlabeled.pipeline[-1]
+    student = views.unsup_student
+    assert [t['type'] for t in student] == [
+        'mmdet.Resize', 'mmyolo.YOLOv5RandomAffineWithHomography',
+        'mmyolo.YOLOv5HSVRandomAug', 'mmdet.RandomFlip', 'mmdet.PackDetInputs'
+    ]
+    sup = {t['type']: t for t in labeled.pipeline}
+    assert dict(student[1], type='mmyolo.YOLOv5RandomAffine') == \
+        sup['mmyolo.YOLOv5RandomAffine']
+    assert student[2:4] == [sup['mmyolo.YOLOv5HSVRandomAug'],
+                            sup['mmdet.RandomFlip']]
+    assert student[-1] == views.unsup_teacher[-1]  # homography packed
+
+
 @pytest.mark.parametrize('name,changed', [
     ('pseudo-only', dict(consistency_weight=0.)),
     ('cons-only', dict(unsup_weight=0.)),

@@ -523,16 +523,20 @@ def test_fine_tuning_config_starts_both_models_from_a_checkpoint(tmp_path):
     assert model.burn_in_iters == 0
 
 
-def test_real_views_project_boxes_like_the_transforms_move_them(tiny_neu):
-    """Through the config's real weak and strong pipelines (labels loaded
-    for the check), teacher-view boxes projected the way DSYM projects
-    pseudo-labels land on the strong view's own boxes."""
+@pytest.mark.parametrize('view', ['strong', 'sup_aug'])
+def test_real_views_project_boxes_like_the_transforms_move_them(
+        tiny_neu, view):
+    """Through the config's real weak pipeline and a student view (the
+    strong one, or the labeled images' augmentation, whose YOLOv5 affine
+    records its homography), with labels loaded for the check,
+    teacher-view boxes projected the way DSYM projects pseudo-labels land
+    on the student view's own boxes."""
     from mmdet.registry import DATASETS
     from mmdet.structures.bbox import (bbox_overlaps, bbox_project,
                                        get_box_tensor)
     cfg = tiny_cfg(tiny_neu)
     dataset_cfg = copy.deepcopy(cfg.train_dataloader.dataset.datasets[0])
-    pipeline = copy.deepcopy(cfg.neu_semi_unsup_pipeline)
+    pipeline = copy.deepcopy(cfg.neu_semi_unsup_pipelines[view])
     assert pipeline[1].type.endswith('LoadEmptyAnnotations')
     pipeline[1] = dict(type='mmdet.LoadAnnotations', with_bbox=True)
     dataset_cfg.pipeline = pipeline
@@ -546,7 +550,7 @@ def test_real_views_project_boxes_like_the_transforms_move_them(tiny_neu):
             views = dataset[i]['data_samples']
             teacher, student = views['unsup_teacher'], views['unsup_student']
             if len(student.gt_instances) != len(teacher.gt_instances):
-                continue  # a box left the strong view
+                continue  # a box left the student's view
             to_orig = torch.as_tensor(teacher.homography_matrix).inverse()
             boxes = bbox_project(get_box_tensor(teacher.gt_instances.bboxes),
                                  to_orig.float(), teacher.ori_shape)

@@ -164,9 +164,22 @@ neu_semi_unsup_pipeline = [
     dict(type='mmdet.MultiBranch', branch_field=neu_semi_branches,
          unsup_teacher=neu_semi_weak, unsup_student=neu_semi_strong)
 ]
+# the labeled images' own augmentation (after the close-mosaic switch:
+# scale jitter and translation, HSV, flips) as an unlabeled view; its
+# affine records the homography that the pseudo-boxes follow
+neu_semi_sup_aug = [
+    neu_semi_weak[0],
+    *[
+        dict(step, type='mmyolo.YOLOv5RandomAffineWithHomography')
+        for step in neu_train_pipeline_stage2
+        if step['type'] == 'mmyolo.YOLOv5RandomAffine'
+    ],
+    *neu_last_transforms[:-1],
+    neu_semi_weak[-1],
+]
 # the unlabeled images with the student on another view (ablations of
 # dsym_mm: the paper's strong view, colour-only, the strong view without
-# erasing, or the weak view itself)
+# erasing, the weak view itself, or the labeled images' augmentation)
 neu_semi_student_views = dict(
     strong=neu_semi_strong,
     colour=[
@@ -177,7 +190,8 @@ neu_semi_student_views = dict(
         step for step in neu_semi_strong
         if step['type'] != 'mmdet.RandomErasing'
     ],
-    weak=neu_semi_weak)
+    weak=neu_semi_weak,
+    sup_aug=neu_semi_sup_aug)
 neu_semi_unsup_pipelines = {
     name: [
         *neu_semi_unsup_pipeline[:-1],
