@@ -13,9 +13,10 @@ class YOLOv5RandomAffineWithHomography(YOLOv5RandomAffine):
 
     With it, a semi-supervised student view can carry the labeled images'
     scale jitter: ``SemiBaseDetector.project_pseudo_instances`` moves the
-    teacher's pseudo-boxes (eq. (1) of the paper) onto the student's view
-    through the two views' homography matrices, so every geometric step of
-    either view must record its matrix. The upstream transform keeps its
+    teacher's pseudo-boxes (the targets ``t_i`` of the paper's eq. (1) on
+    unlabeled images) onto the student's view through the two views'
+    homography matrices, so every geometric step of either view must
+    record its matrix. The upstream transform keeps its
     warp to itself; this subclass changes nothing else.
     """
 
