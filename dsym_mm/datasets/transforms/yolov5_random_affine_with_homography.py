@@ -16,8 +16,8 @@ class YOLOv5RandomAffineWithHomography(YOLOv5RandomAffine):
     teacher's pseudo-boxes (the targets ``t_i`` of the paper's eq. (1) on
     unlabeled images) onto the student's view through the two views'
     homography matrices, so every geometric step of either view must
-    record its matrix. The upstream transform keeps its
-    warp to itself; this subclass changes nothing else.
+    record its matrix. The upstream transform keeps its warp to itself;
+    this subclass changes nothing else.
     """
 
     def _get_random_homography_matrix(self, height, width):
