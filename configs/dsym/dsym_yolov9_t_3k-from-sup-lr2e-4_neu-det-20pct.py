@@ -1,11 +1,10 @@
 # DSYM 20 % at a tenth of the stage's learning rate (2e-4), as the 40 % row
 # dsym_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py, from the published
-# YOLOv9-t 20 % start in checkpoints/ (49.5), so that its rows start from
-# the same weights on any machine.
+# YOLOv9-t 20 % start in checkpoints/ (49.5).
 _base_ = './dsym_yolov9_t_3k-from-sup_neu-det-20pct.py'
 
 model = dict(
     detector=dict(
-        init_cfg=dict(checkpoint='checkpoints/yolov9_t_1xb16-100e_neu-det-'
-                      '20pct-5f004d12.pth')))
-optim_wrapper = dict(optimizer=dict(lr=_base_.neu_semi_finetune_lr / 10))
+        init_cfg=dict(
+            checkpoint=_base_.neu_semi_finetune_published_starts[20])))
+optim_wrapper = dict(optimizer=dict(lr=_base_.neu_semi_finetune_low_lr))

@@ -9,6 +9,6 @@ _base_ = './dsym_yolov9_t_3k-from-sup_neu-det-40pct.py'
 
 model = dict(
     detector=dict(
-        init_cfg=dict(checkpoint='checkpoints/yolov9_t_1xb16-100e_neu-det-'
-                      '40pct-53d1c01c.pth')))
-optim_wrapper = dict(optimizer=dict(lr=_base_.neu_semi_finetune_lr / 10))
+        init_cfg=dict(
+            checkpoint=_base_.neu_semi_finetune_published_starts[40])))
+optim_wrapper = dict(optimizer=dict(lr=_base_.neu_semi_finetune_low_lr))

@@ -5,6 +5,15 @@
 # burn-in. Names start with ``neu_semi_finetune_`` (see neu_semi_cpu_8k.py).
 neu_semi_finetune_max_iters = 3000
 neu_semi_finetune_lr = 0.002
+# the same stage at a tenth of the rate, about the supervised run's last
+# (docs/dsym.md, "Seeded 40 % start, NHWC"), from a start of each split
+# published in checkpoints/, so that its rows start from the same weights
+# on any machine (checkpoints/README.md)
+neu_semi_finetune_low_lr = neu_semi_finetune_lr / 10
+neu_semi_finetune_published_starts = {
+    20: 'checkpoints/yolov9_t_1xb16-100e_neu-det-20pct-5f004d12.pth',
+    40: 'checkpoints/yolov9_t_1xb16-100e_neu-det-40pct-53d1c01c.pth',
+}
 neu_semi_finetune_dsym_cfg = dict(burn_in_iters=0, rampup_iters=500)
 neu_semi_finetune_param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0,
