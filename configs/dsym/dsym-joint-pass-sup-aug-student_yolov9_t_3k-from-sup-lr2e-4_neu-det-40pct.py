@@ -2,10 +2,10 @@
 # augmented as the labeled images are (scale jitter 0.5-1.5 with
 # translation, HSV, flips; the affine records its homography for the
 # pseudo-boxes) instead of the weak view (62.9 with the joint pass) or the
-# strong one (62.2). True labels gain 1.7 as labeled images (65.4) and
-# none through the unlabeled path on the weak view (63.7): this row asks
-# whether the labeled images' augmentation is the difference
-# (docs/dsym.md, "The labeled images' augmentation as the student's view").
+# strong one (62.2). It asked whether the labeled images' augmentation is
+# what the unlabeled path lacks: 63.1, within single-run spread of the
+# weak view (docs/dsym.md, "True labels in one pass, and the labeled
+# images' augmentation").
 _base_ = './dsym-joint-pass_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py'
 
 train_dataloader = dict(

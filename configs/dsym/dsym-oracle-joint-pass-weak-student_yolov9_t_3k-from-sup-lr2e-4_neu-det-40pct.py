@@ -4,7 +4,8 @@
 # with the labeled branch's augmentation and loss) it measures what is left
 # of the unlabeled path's cost once the pass is shared; beside
 # dsym-joint-pass-weak-student_* it measures the teacher's label errors
-# (docs/dsym.md, "One pass, and the weak view again").
+# (docs/dsym.md, "True labels in one pass, and the labeled images'
+# augmentation").
 _base_ = './dsym-oracle-unsup-path-weak-student_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py'
 
 model = dict(semi_train_cfg=dict(student_pass='joint'))
