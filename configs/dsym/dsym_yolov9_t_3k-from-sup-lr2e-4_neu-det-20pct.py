@@ -3,8 +3,5 @@
 # YOLOv9-t 20 % start in checkpoints/ (49.5).
 _base_ = './dsym_yolov9_t_3k-from-sup_neu-det-20pct.py'
 
-model = dict(
-    detector=dict(
-        init_cfg=dict(
-            checkpoint=_base_.neu_semi_finetune_published_starts[20])))
+model = dict(detector=_base_.neu_semi_finetune_published_detector[20])
 optim_wrapper = dict(optimizer=dict(lr=_base_.neu_semi_finetune_low_lr))

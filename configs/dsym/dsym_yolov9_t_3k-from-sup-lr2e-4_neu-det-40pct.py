@@ -7,8 +7,5 @@
 # machine, in any session), not from a work dir.
 _base_ = './dsym_yolov9_t_3k-from-sup_neu-det-40pct.py'
 
-model = dict(
-    detector=dict(
-        init_cfg=dict(
-            checkpoint=_base_.neu_semi_finetune_published_starts[40])))
+model = dict(detector=_base_.neu_semi_finetune_published_detector[40])
 optim_wrapper = dict(optimizer=dict(lr=_base_.neu_semi_finetune_low_lr))

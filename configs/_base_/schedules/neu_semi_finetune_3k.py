@@ -14,6 +14,11 @@ neu_semi_finetune_published_starts = {
     20: 'checkpoints/yolov9_t_1xb16-100e_neu-det-20pct-5f004d12.pth',
     40: 'checkpoints/yolov9_t_1xb16-100e_neu-det-40pct-53d1c01c.pth',
 }
+# model.detector of a stage that starts from one of them
+neu_semi_finetune_published_detector = {
+    percent: dict(init_cfg=dict(checkpoint=checkpoint))
+    for percent, checkpoint in neu_semi_finetune_published_starts.items()
+}
 neu_semi_finetune_dsym_cfg = dict(burn_in_iters=0, rampup_iters=500)
 neu_semi_finetune_param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0,
