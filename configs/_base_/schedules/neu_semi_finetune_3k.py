@@ -10,14 +10,12 @@ neu_semi_finetune_lr = 0.002
 # published in checkpoints/, so that its rows start from the same weights
 # on any machine (checkpoints/README.md)
 neu_semi_finetune_low_lr = neu_semi_finetune_lr / 10
-neu_semi_finetune_published_starts = {
-    20: 'checkpoints/yolov9_t_1xb16-100e_neu-det-20pct-5f004d12.pth',
-    40: 'checkpoints/yolov9_t_1xb16-100e_neu-det-40pct-53d1c01c.pth',
-}
-# model.detector of a stage that starts from one of them
+# (``model.detector`` of such a stage, by percent labeled)
 neu_semi_finetune_published_detector = {
-    percent: dict(init_cfg=dict(checkpoint=checkpoint))
-    for percent, checkpoint in neu_semi_finetune_published_starts.items()
+    20: dict(init_cfg=dict(checkpoint='checkpoints/yolov9_t_1xb16-100e_'
+                           'neu-det-20pct-5f004d12.pth')),
+    40: dict(init_cfg=dict(checkpoint='checkpoints/yolov9_t_1xb16-100e_'
+                           'neu-det-40pct-53d1c01c.pth')),
 }
 neu_semi_finetune_dsym_cfg = dict(burn_in_iters=0, rampup_iters=500)
 neu_semi_finetune_param_scheduler = [
