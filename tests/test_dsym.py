@@ -739,6 +739,36 @@ def test_joint_pass_without_pseudo_labels_takes_the_separate_path(
     assert losses['unsup_loss_cls'] == 0 and losses['sup_loss_cls'] > 0
 
 
+def test_joint_pass_ignores_uncertain_boxes_on_the_unlabeled_half(
+        tiny_neu, monkeypatch):
+    """With ``ignore_score_thr`` the joint pass gives the head the dropped
+    candidates of the unlabeled images as ignored regions, and none for the
+    labeled images (whose annotations have no ignored boxes)."""
+    from dsym_mm.models.dense_heads.yolov9_head import YOLOv9Head
+    model = build(tiny_cfg(tiny_neu, student_pass='joint',
+                           ignore_score_thr=0.))
+
+    def keep_best(candidates, inputs, samples, progress):
+        return [torch.arange(len(c)) == 0 for c in candidates]
+
+    monkeypatch.setattr(model.pseudo_label_filter, 'keep_masks', keep_best)
+    received = []
+    detach = YOLOv9Head.detach_ignored_priors
+
+    def spy(self, cls_scores, gt_instances, ignored):
+        received.append([None if i is None else len(i) for i in ignored])
+        return detach(self, cls_scores, gt_instances, ignored)
+
+    monkeypatch.setattr(YOLOv9Head, 'detach_ignored_priors', spy)
+    losses, calls = joint_loss(model, tiny_cfg(tiny_neu), monkeypatch)
+    assert [size for size, _ in calls] == [4]
+    assert calls[0][1][2:] == [1, 1]  # one pseudo-label per unlabeled image
+    (per_image, ) = received
+    assert [n or 0 for n in per_image[:2]] == [0, 0]  # labeled images
+    assert min(per_image[2:]) > 0
+    assert sum(per_image[2:]) == losses['unsup_num_ignored']
+
+
 @pytest.mark.parametrize('semi_train_cfg, message', [
     (dict(student_pass='joint', unsup_weight=0.25), 'cannot weigh them'),
     (dict(student_pass='joint', unsup_loss_weights=dict(loss_bbox=0.)),
