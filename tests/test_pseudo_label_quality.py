@@ -14,26 +14,32 @@ from .conftest import REPO, load_tool
 quality = load_tool('analysis_tools', 'pseudo_label_quality.py')
 
 
-def test_match_counts_each_ground_truth_once_per_class():
+def test_outcomes_count_each_ground_truth_once_and_name_the_errors():
     gt = torch.tensor([[0., 0., 10., 10.], [20., 20., 30., 30.]])
     gt_labels = torch.tensor([0, 1])
     pred = torch.tensor([
         [0., 0., 10., 10.],  # hit, class 0
-        [0., 0., 10., 11.],  # same object again: false positive
+        [0., 0., 10., 11.],  # same object again: duplicate
         [20., 20., 30., 30.],  # right place, wrong class
         [21., 21., 30., 30.],  # hit, class 1 (IoU 0.81)
+        [0., 0., 20., 20.],  # class 0 at IoU 0.25: localisation
+        [50., 50., 60., 60.],  # nothing there
     ])
-    labels = torch.tensor([0, 0, 2, 1])
-    tp, n_pred, n_gt = quality.match(pred, labels, gt, gt_labels, 0.5, 3)
-    assert tp.tolist() == [1., 1., 0.]
-    assert n_pred.tolist() == [2., 1., 1.]
-    assert n_gt.tolist() == [1., 1., 0.]
-    tp, _, _ = quality.match(pred, labels, gt, gt_labels, 0.9, 3)
-    assert tp.tolist() == [1., 0., 0.]
+    labels = torch.tensor([0, 0, 2, 1, 0, 1])
+    kinds = quality.outcomes(pred, labels, gt, gt_labels, 0.5)
+    assert [quality.OUTCOMES[i] for i in kinds] == [
+        'hit', 'duplicate', 'other class', 'hit', 'localisation',
+        'background'
+    ]
+    kinds = quality.outcomes(pred, labels, gt, gt_labels, 0.9)
+    assert [quality.OUTCOMES[i] for i in kinds[:4]] == [
+        'hit', 'duplicate', 'other class', 'localisation'
+    ]
 
 
 def run_tool(tiny_neu, tmp_path, capsys, *cfg_options):
-    """The tool's table rows by class name, for a random teacher of the
+    """The tool's tables (pseudo-label quality, kept boxes by outcome),
+    each as rows by class name, for a random teacher of the
     40 % DSYM config, on the six test images playing the unlabeled set
     (their labels the truth)."""
     config = osp.join(REPO, 'configs', 'dsym',
@@ -50,29 +56,38 @@ def run_tool(tiny_neu, tmp_path, capsys, *cfg_options):
         'train_dataloader.dataset.datasets.1.ann_file=annotations/test.json',
         f'test_dataloader.dataset.data_root={tiny_neu}', *cfg_options
     ])
-    return {
-        line.split()[0]: line.split()
-        for line in capsys.readouterr().out.splitlines()
-    }
+    tables = capsys.readouterr().out.split('\n\n')
+    return [{line.split()[0]: line.split()
+             for line in table.splitlines() if line.strip()}
+            for table in tables]
 
 
 def test_tool_scores_a_teacher_against_held_back_labels(
         tiny_neu, tmp_path, capsys):
-    rows = run_tool(tiny_neu, tmp_path, capsys)
+    rows, by_outcome = run_tool(tiny_neu, tmp_path, capsys)
     with open(osp.join(tiny_neu, 'annotations', 'test.json')) as f:
         test = json.load(f)
     boxes_per_image = len(test['annotations']) / len(test['images'])
     assert float(rows['all'][1]) == round(boxes_per_image, 2)
     for name in ('crazing', 'scratches'):
         assert len(rows[name]) == 7  # class thr gt kept prec recall cand
+    for name in ('crazing', 'all'):
+        shares = [float(v) for v in by_outcome[name][1:]]
+        assert len(shares) == len(quality.OUTCOMES)
+        kept, precision = map(float, rows[name][-4:-2])
+        if kept > 0:
+            assert abs(sum(shares) - 100) < 0.5
+            assert abs(shares[0] - precision) < 0.15  # hits are precision
+        else:
+            assert sum(shares) == 0
 
 
 def test_marked_recall_counts_the_ignored_candidates(tiny_neu, tmp_path,
                                                      capsys):
     # every candidate the filter drops is ignored: the student is taught
     # no defect as background that the teacher proposes at all
-    rows = run_tool(tiny_neu, tmp_path, capsys,
-                    'model.semi_train_cfg.ignore_score_thr=0.0')
+    rows, _ = run_tool(tiny_neu, tmp_path, capsys,
+                       'model.semi_train_cfg.ignore_score_thr=0.0')
     for name in ('crazing', 'scratches', 'all'):
         recall, cand, marked = map(float, rows[name][-3:])
         assert marked == cand >= recall

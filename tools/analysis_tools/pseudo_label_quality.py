@@ -89,26 +89,42 @@ def load_teacher(model, checkpoint: str) -> None:
         load_state_dict(model.teacher, state, strict=True)
 
 
-def match(pred_boxes, pred_labels, gt_boxes, gt_labels, iou_thr,
-          num_classes):
-    """True positives per class (each ground-truth box matched once, best
-    scores first, as VOC does) and counts of predictions and truths."""
-    tp = torch.zeros(num_classes)
-    n_pred = torch.bincount(pred_labels, minlength=num_classes).float()
-    n_gt = torch.bincount(gt_labels, minlength=num_classes).float()
-    for c in range(num_classes):
-        p, g = pred_boxes[pred_labels == c], gt_boxes[gt_labels == c]
-        if not len(p) or not len(g):
+# what a prediction is against the truths of its image (see ``outcomes``)
+OUTCOMES = ('hit', 'duplicate', 'localisation', 'other class', 'background')
+
+
+def outcomes(pred_boxes, pred_labels, gt_boxes, gt_labels, iou_thr,
+             low_iou=0.1):
+    """The outcome index (into ``OUTCOMES``) of each prediction, taken in
+    the given order (best scores first, as VOC does): a hit takes the best
+    free truth of its class with IoU >= ``iou_thr``; a false positive is a
+    duplicate (such a truth exists but is taken), a localisation error
+    (its class's best IoU is in ``[low_iou, iou_thr)``), an other-class
+    error (IoU >= ``low_iou`` with a truth of another class only) or
+    background."""
+    kinds = torch.full((len(pred_boxes), ), OUTCOMES.index('background'))
+    if not len(pred_boxes) or not len(gt_boxes):
+        return kinds
+    ious = bbox_overlaps(pred_boxes, gt_boxes)
+    same = pred_labels[:, None] == gt_labels[None]
+    used = torch.zeros(len(gt_boxes), dtype=torch.bool)
+    for i, (row, row_same) in enumerate(zip(ious, same)):
+        own = row.masked_fill(~row_same, -1)
+        free = own.masked_fill(used, -1)
+        best = free.argmax()
+        if free[best] >= iou_thr:
+            used[best] = True
+            kind = 'hit'
+        elif own.max() >= iou_thr:
+            kind = 'duplicate'
+        elif own.max() >= low_iou:
+            kind = 'localisation'
+        elif row.masked_fill(row_same, -1).max() >= low_iou:
+            kind = 'other class'
+        else:
             continue
-        ious = bbox_overlaps(p, g)
-        used = torch.zeros(len(g), dtype=torch.bool)
-        for row in ious:  # predictions come sorted by score
-            row = row.masked_fill(used, -1)
-            best = row.argmax()
-            if row[best] >= iou_thr:
-                used[best] = True
-                tp[c] += 1
-    return tp, n_pred, n_gt
+        kinds[i] = OUTCOMES.index(kind)
+    return kinds
 
 
 def main(argv=None):
@@ -134,7 +150,8 @@ def main(argv=None):
     # true positives of the kept boxes, of all candidates, and of the
     # candidates kept or ignored (DSYM.split_candidates)
     hits = {name: torch.zeros(k) for name in ('kept', 'cand', 'marked')}
-    n_kept, n_gt = torch.zeros(k), torch.zeros(k)
+    n_gt = torch.zeros(k)
+    kept_outcomes = torch.zeros(k, len(OUTCOMES))  # class x outcome
     ignore_thr = model.semi_train_cfg.get('ignore_score_thr', None)
     with torch.no_grad():
         # shuffled, as the training sampler draws them: stateful filters
@@ -156,6 +173,7 @@ def main(argv=None):
                 scale = c_inst.bboxes.new_tensor(
                     sample.scale_factor).repeat(2)
                 gt = sample.gt_instances
+                n_gt += torch.bincount(gt.labels, minlength=k)
                 k_inst, ignored = model.split_candidates(c_inst, keep)
                 views = dict(kept=k_inst, cand=c_inst)
                 if ignored is not None:
@@ -163,13 +181,17 @@ def main(argv=None):
                     views['marked'] = both[both.scores.argsort(
                         descending=True)]
                 for name, inst in views.items():
-                    tp, n_pred, count = match(inst.bboxes / scale,
-                                              inst.labels, gt.bboxes,
-                                              gt.labels, args.iou, k)
-                    hits[name] += tp
+                    kinds = outcomes(inst.bboxes / scale, inst.labels,
+                                     gt.bboxes, gt.labels, args.iou)
+                    hit = kinds == OUTCOMES.index('hit')
+                    hits[name] += torch.bincount(
+                        inst.labels[hit], minlength=k)
                     if name == 'kept':
-                        n_kept += n_pred
-                n_gt += count
+                        kept_outcomes.index_put_(
+                            (inst.labels, kinds),
+                            torch.ones(len(kinds)),
+                            accumulate=True)
+    n_kept = kept_outcomes.sum(1)
     thresholds = getattr(pl_filter, 'thresholds', None)
     print(f'pseudo-labels of {args.checkpoint} on {n} unlabeled images '
           f'(IoU {args.iou}); filter {type(pl_filter).__name__}')
@@ -193,6 +215,16 @@ def main(argv=None):
               f'{100 * hits["cand"][pick].sum() / max(gt, 1):>12.1f}' +
               ('' if ignore_thr is None else
                f'{100 * hits["marked"][pick].sum() / max(gt, 1):>14.1f}'))
+    print('\nkept pseudo-labels by outcome, % of the class\'s kept boxes '
+          f'(localisation: best IoU with its class in [0.1, {args.iou}); '
+          'other class: IoU >= 0.1 with another class only)')
+    header = f'{"class":<18}' + ''.join(f'{o:>13}' for o in OUTCOMES)
+    print(header)
+    print('-' * len(header))
+    for name, c in rows:
+        counts = kept_outcomes.sum(0) if c is None else kept_outcomes[c]
+        print(f'{name:<18}' + ''.join(
+            f'{100 * v / max(counts.sum(), 1):>13.1f}' for v in counts))
 
 
 if __name__ == '__main__':
