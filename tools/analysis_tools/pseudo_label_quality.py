@@ -192,7 +192,10 @@ def main(argv=None):
                             torch.ones(len(kinds)),
                             accumulate=True)
     n_kept = kept_outcomes.sum(1)
-    thresholds = getattr(pl_filter, 'thresholds', None)
+    # per-class thresholds, of the filter or of one it chains
+    thresholds = next((m.thresholds for m in pl_filter.modules()
+                       if isinstance(getattr(m, 'thresholds', None),
+                                     torch.Tensor)), None)
     print(f'pseudo-labels of {args.checkpoint} on {n} unlabeled images '
           f'(IoU {args.iou}); filter {type(pl_filter).__name__}')
     if ignore_thr is not None:

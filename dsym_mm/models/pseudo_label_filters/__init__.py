@@ -2,11 +2,14 @@
 from .base_pseudo_label_filter import BasePseudoLabelFilter
 from .class_adaptive_threshold_filter import ClassAdaptiveThresholdFilter
 from .class_frequency_threshold_filter import ClassFrequencyThresholdFilter
+from .class_wise_nms_filter import ClasswiseNMSFilter
 from .per_class_threshold_filter import PerClassThresholdFilter
 from .score_threshold_filter import ScoreThresholdFilter
+from .sequential_pseudo_label_filter import SequentialPseudoLabelFilter
 
 __all__ = [
     'BasePseudoLabelFilter', 'ClassAdaptiveThresholdFilter',
-    'ClassFrequencyThresholdFilter', 'PerClassThresholdFilter',
-    'ScoreThresholdFilter'
+    'ClassFrequencyThresholdFilter', 'ClasswiseNMSFilter',
+    'PerClassThresholdFilter', 'ScoreThresholdFilter',
+    'SequentialPseudoLabelFilter'
 ]
