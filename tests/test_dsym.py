@@ -417,6 +417,18 @@ def test_score_weighted_pseudo_labels_need_a_head_that_reads_weights(
         build(cfg)
 
 
+def test_ignored_boxes_need_a_head_that_leaves_them_out(tiny_neu):
+    """TOOD's task-aligned assigner drops ignored instances: with
+    ``ignore_score_thr`` the uncertain boxes would silently become
+    background again."""
+    cfg = tiny_cfg(tiny_neu, TOOD_CONFIG, ignore_score_thr=0.1)
+    with pytest.raises(ValueError, match='TOODHead would learn as'):
+        build(cfg)
+    # the YOLOv9 head leaves them out: the same option builds
+    assert build(tiny_cfg(tiny_neu, ignore_score_thr=0.1)).semi_train_cfg[
+        'ignore_score_thr'] == 0.1
+
+
 def test_teacher_boxes_are_not_clipped_to_the_original_image(tiny_neu):
     """A 50 px image seen at 64 px: the real YOLOv9 teacher's boxes must
     span the whole view (MMYOLO's heads clip to ``ori_shape`` unless DSYM

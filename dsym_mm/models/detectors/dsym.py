@@ -65,6 +65,23 @@ def bn_on_batch_statistics(module: nn.Module):
             m.train(mode)
 
 
+def head_honours_ignored_instances(head: nn.Module) -> bool:
+    """Whether ``head`` keeps ignored instances out of its background: it
+    has a hook for them (the YOLOv9 heads' ``detach_ignored_priors``) or
+    every assigner it uses leaves out the priors that they cover
+    (``ignore_iof_thr > 0``). Most MMDetection heads (TOOD's task-aligned
+    assigner, for one) take them as an argument and drop them."""
+    if hasattr(head, 'detach_ignored_priors'):
+        return True
+    assigners = [
+        getattr(head, name) for name in ('initial_assigner', 'assigner')
+        if getattr(head, name, None) is not None
+    ]
+    return bool(assigners) and all(
+        getattr(assigner, 'ignore_iof_thr', -1) > 0
+        for assigner in assigners)
+
+
 @MODELS.register_module()
 class DSYM(SemiBaseDetector):
     """DSYM's semi-supervised teacher-student training (paper section 3.1,
@@ -123,6 +140,16 @@ class DSYM(SemiBaseDetector):
                 'that weighs its targets by the ground truth\'s weights (the '
                 'YOLOv9 heads); '
                 f'{type(self.student.bbox_head).__name__} would ignore them')
+        if self.semi_train_cfg.get('ignore_score_thr', None) is not None \
+                and not head_honours_ignored_instances(
+                    self.student.bbox_head):
+            raise ValueError(
+                'semi_train_cfg.ignore_score_thr hands the teacher\'s '
+                'uncertain boxes to the head as ignored instances, which '
+                f'{type(self.student.bbox_head).__name__} would learn as '
+                'background: use a head that leaves them out (the YOLOv9 '
+                'heads), an assigner with ignore_iof_thr > 0, or remove '
+                'the option')
         if self.student_pass not in ('separate', 'joint'):
             raise ValueError("semi_train_cfg.student_pass must be 'separate' "
                              f"or 'joint', not {self.student_pass!r}")
