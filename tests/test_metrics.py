@@ -11,6 +11,8 @@ from pycocotools.cocoeval import COCOeval
 
 from dsym_mm.registry import METRICS
 
+from .conftest import load_tool
+
 CLASSES = ('a', 'b')
 # image 1: two 'a' boxes; image 2: one 'b' box
 GT = {
@@ -97,3 +99,20 @@ def test_coco_ap50_equals_pycocotools(tmp_path):
     assert res['coco/bbox_mAP_50'] == pytest.approx(round(ev.stats[1], 3))
     # 101-point interpolation by hand: a = (51 * 1 + 50 * 2/3) / 101, b = .5
     assert ev.stats[1] == pytest.approx(((51 + 50 * 2 / 3) / 101 + 0.5) / 2)
+
+
+def test_test_tool_says_when_it_replaces_another_checkpoints_metrics(
+        tmp_path, capsys):
+    write_metrics = load_tool('test.py').write_metrics
+    path = write_metrics(str(tmp_path), 'a.py', 'run1/iter_3000.pth',
+                         {'voc/AP50': 0.5})
+    write_metrics(str(tmp_path), 'a.py', 'run1/iter_3000.pth',
+                  {'voc/AP50': 0.5})
+    assert 'replacing' not in capsys.readouterr().out  # a re-test
+    write_metrics(str(tmp_path), 'a.py', 'run2/iter_3000.pth',
+                  {'voc/AP50': 0.6})
+    assert 'replacing the metrics of run1/iter_3000.pth' in \
+        capsys.readouterr().out
+    saved = json.load(open(path))
+    assert saved['checkpoint'] == 'run2/iter_3000.pth'
+    assert saved['metrics'] == {'voc/AP50': 0.6}

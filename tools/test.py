@@ -87,10 +87,28 @@ def main(argv=None):
     check_checkpoint_matches(runner.model, args.checkpoint)
     metrics = runner.test()
     print(format_summary(metrics), flush=True)
-    with open(osp.join(cfg.work_dir, 'metrics.json'), 'w') as f:
-        json.dump(dict(config=args.config, checkpoint=args.checkpoint,
-                       metrics=metrics), f, indent=1)
+    write_metrics(cfg.work_dir, args.config, args.checkpoint, metrics)
     return metrics
+
+
+def write_metrics(work_dir: str, config: str, checkpoint: str,
+                  metrics: dict) -> str:
+    """Write ``<work_dir>/metrics.json`` and return its path. The work dir
+    is the config's unless ``--work-dir`` is given (as in MMDetection), so
+    testing another run's checkpoint with the same config replaces that
+    run's metrics: say so, and name the checkpoint they came from."""
+    path = osp.join(work_dir, 'metrics.json')
+    if osp.isfile(path):
+        with open(path) as f:
+            previous = json.load(f).get('checkpoint')
+        if previous != checkpoint:
+            print(f'{path}: replacing the metrics of {previous} (give '
+                  '--work-dir to keep each checkpoint\'s metrics apart)',
+                  flush=True)
+    with open(path, 'w') as f:
+        json.dump(dict(config=config, checkpoint=checkpoint,
+                       metrics=metrics), f, indent=1)
+    return path
 
 
 if __name__ == '__main__':
