@@ -99,8 +99,11 @@ def write_metrics(work_dir: str, config: str, checkpoint: str,
     run's metrics: say so, and name the checkpoint they came from."""
     path = osp.join(work_dir, 'metrics.json')
     if osp.isfile(path):
-        with open(path) as f:
-            previous = json.load(f).get('checkpoint')
+        try:
+            with open(path) as f:
+                previous = json.load(f).get('checkpoint')
+        except (ValueError, AttributeError):
+            previous = 'an unreadable file'
         if previous != checkpoint:
             print(f'{path}: replacing the metrics of {previous} (give '
                   '--work-dir to keep each checkpoint\'s metrics apart)',

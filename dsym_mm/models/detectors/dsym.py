@@ -312,7 +312,8 @@ class DSYM(SemiBaseDetector):
         still marks it: with ``semi_train_cfg.ignore_score_thr`` set, the
         dropped candidates scoring at least that much are returned as
         ignored instances, which heads that support them (the YOLOv9 heads)
-        leave out of the classification loss's background. ``None``
+        leave out of the classification loss's background (the model
+        refuses the option with other heads). ``None``
         (the default) teaches everything that is not kept as background.
         """
         thr = self.semi_train_cfg.get('ignore_score_thr', None)
