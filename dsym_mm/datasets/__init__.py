@@ -1,4 +1,5 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+from .held_out_annotations import annotations_of_images
 from .transforms import YOLOv5RandomAffineWithHomography
 from .voc_annotations import (
                               AnnotationError,
@@ -8,6 +9,6 @@ from .voc_annotations import (
 )
 
 __all__ = [
-    'AnnotationError', 'nested_stratified_subsets', 'parse_voc_xml', 'to_coco',
+    'AnnotationError', 'annotations_of_images', 'nested_stratified_subsets', 'parse_voc_xml', 'to_coco',
     'YOLOv5RandomAffineWithHomography'
 ]

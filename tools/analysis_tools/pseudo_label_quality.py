@@ -16,7 +16,6 @@ finds: the ones the student is not taught as background. This is a
 diagnostic: training never reads these annotations.
 """
 import argparse
-import json
 import os
 import os.path as osp
 import tempfile
@@ -31,6 +30,7 @@ from mmengine.structures import InstanceData
 
 import dsym_mm  # noqa: F401  registers the package's modules
 from dsym_mm.apis import load_config
+from dsym_mm.datasets import annotations_of_images
 
 
 def parse_args(argv=None):
@@ -61,23 +61,10 @@ def unlabeled_with_annotations(cfg, gt_ann: str) -> str:
     annotations taken from ``gt_ann``."""
     unlabeled = cfg.train_dataloader.dataset.datasets[1]
     root = unlabeled.data_root
-    with open(osp.join(root, unlabeled.ann_file)) as f:
-        names = {img['file_name'] for img in json.load(f)['images']}
-    with open(osp.join(root, gt_ann)) as f:
-        coco = json.load(f)
-    # image ids are per file: match the two files by image name
-    coco['images'] = [i for i in coco['images'] if i['file_name'] in names]
-    ids = {i['id'] for i in coco['images']}
-    coco['annotations'] = [
-        a for a in coco['annotations'] if a['image_id'] in ids
-    ]
-    if len(coco['images']) != len(names):
-        raise ValueError(f'{gt_ann} holds {len(coco["images"])} of the '
-                         f'{len(names)} images of {unlabeled.ann_file}')
     out = tempfile.NamedTemporaryFile('w', suffix='.json', delete=False)
-    json.dump(coco, out)
     out.close()
-    return out.name
+    return annotations_of_images(
+        osp.join(root, unlabeled.ann_file), osp.join(root, gt_ann), out.name)
 
 
 def load_teacher(model, checkpoint: str) -> None:
