@@ -87,11 +87,15 @@ def test_channels_last_keeps_the_model_and_its_losses(tiny_neu):
     for out, ref in zip(outs, ref_outs):
         assert torch.allclose(out, ref, rtol=1e-5, atol=1e-5)
     assert ref_grads.keys() == grads.keys()
+    # relative to the tensor's norm: sums over a whole feature map round
+    # differently in the two orders, and a layout error is O(1). Plus a
+    # floor of float32 rounding (1e-7) of the largest gradient, for the
+    # tensors whose gradient is almost 0 (a BN weight deep in a random
+    # network: norm 4e-4 against 9 for the largest, rounding 5e-7).
+    floor = 1e-7 * max(g.norm() for g in ref_grads.values())
     for name, grad in grads.items():
-        # relative to the tensor's norm: sums over a whole feature map
-        # round differently in the two orders; a layout error is O(1)
         ref = ref_grads[name]
-        assert (grad - ref).norm() <= 1e-3 * ref.norm(), name
+        assert (grad - ref).norm() <= 1e-3 * ref.norm() + floor, name
 
     plain = MODELS.build(cfg.model)
     plain.load_state_dict(model.state_dict())
