@@ -9,6 +9,6 @@ from .voc_annotations import (
 )
 
 __all__ = [
-    'AnnotationError', 'annotations_of_images', 'nested_stratified_subsets', 'parse_voc_xml', 'to_coco',
-    'YOLOv5RandomAffineWithHomography'
+    'AnnotationError', 'annotations_of_images', 'nested_stratified_subsets',
+    'parse_voc_xml', 'to_coco', 'YOLOv5RandomAffineWithHomography'
 ]
