@@ -57,7 +57,7 @@ def test_nms_threshold_is_set_on_the_detector_that_predicts(config):
 
 
 def test_sweep_scores_each_threshold_on_the_held_out_images(
-        tiny_neu, tmp_path, capsys):
+        tiny_neu, tmp_path, capsys, monkeypatch):
     config = tmp_path / 'tiny.py'
     config.write_text(f"_base_ = '{YOLO}'\ndata_root = '{tiny_neu}'\n"
                       + TINY_EVAL)
@@ -75,15 +75,12 @@ def test_sweep_scores_each_threshold_on_the_held_out_images(
                      cfg.test_evaluator[1].ann_file,
                      len(json.load(open(ann_file))['images'])))
 
-    sweep.use_held_out = use_held_out
-    try:
-        rows = sweep.main([
-            str(config), checkpoint, '--iou-thrs', '0.7', '0.5',
-            '--held-out', 'annotations/labeled_tiny.json', '--gt-ann',
-            'annotations/labeled_tiny.json'
-        ])
-    finally:
-        sweep.use_held_out = real_use_held_out
+    monkeypatch.setattr(sweep, 'use_held_out', use_held_out)
+    rows = sweep.main([
+        str(config), checkpoint, '--iou-thrs', '0.7', '0.5', '--held-out',
+        'annotations/labeled_tiny.json', '--gt-ann',
+        'annotations/labeled_tiny.json'
+    ])
     assert list(rows) == [0.7, 0.5]
     assert all(0 <= m['voc/AP50'] <= 1 for m in rows.values())
     # both thresholds score the 8 labeled images, dataset and COCO metric

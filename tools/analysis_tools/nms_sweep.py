@@ -86,20 +86,20 @@ def format_table(rows: dict) -> str:
 
 def main(argv=None):
     args = parse_args(argv)
-    held_out = None
     rows = {}
     with tempfile.TemporaryDirectory() as work_dir:
+        held_out = None
+        if args.held_out:
+            root = load_config(args.config, args.cfg_options,
+                               work_dir).test_dataloader.dataset.data_root
+            held_out = annotations_of_images(
+                osp.join(root, args.held_out), osp.join(root, args.gt_ann),
+                osp.join(work_dir, 'held_out.json'))
         for thr in args.iou_thrs:
             cfg = load_config(args.config, args.cfg_options, work_dir)
             cfg.load_from = args.checkpoint
             set_nms_iou(cfg, thr)
-            if args.held_out:
-                if held_out is None:
-                    root = cfg.test_dataloader.dataset.data_root
-                    held_out = osp.join(work_dir, 'held_out.json')
-                    annotations_of_images(
-                        osp.join(root, args.held_out),
-                        osp.join(root, args.gt_ann), held_out)
+            if held_out:
                 use_held_out(cfg, held_out)
             runner = build_runner(cfg)
             check_checkpoint_matches(runner.model, args.checkpoint)
