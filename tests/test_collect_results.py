@@ -11,16 +11,18 @@ sys.path.insert(0, f'{REPO}/tools/benchmarks')  # its doc_sections import
 collect_results = load_tool('benchmarks', 'collect_results.py')
 
 
-def metrics(tmp_path, config, voc, per_class):
+def metrics(tmp_path, config, voc, per_class, nms_iou_thr=0.5):
     m = {'voc/AP50': voc, 'coco/bbox_mAP_50': voc - 0.01}
     m.update({f'voc/AP50_{c}': v for c, v in per_class.items()})
+    run = dict(
+        config=f'configs/{config}.py',
+        checkpoint=f'work_dirs/{config}/epoch_100.pth',
+        nms_iou_thr=nms_iou_thr,
+        metrics=m)
+    if nms_iou_thr is None:  # a metrics.json older than the field
+        del run['nms_iou_thr']
     path = tmp_path / f'{config}.json'
-    path.write_text(
-        json.dumps(
-            dict(
-                config=f'configs/{config}.py',
-                checkpoint=f'work_dirs/{config}/epoch_100.pth',
-                metrics=m)))
+    path.write_text(json.dumps(run))
     return str(path)
 
 
@@ -43,13 +45,19 @@ def test_write_keeps_rows_of_runs_not_given_and_replaces_given(tmp_path):
     assert table_rows(doc) == ['a_run', 'b_run']
 
     # a new machine has only one new run, and a re-run of b_run
+    # (tested at another NMS threshold: the rows of one threshold together)
     c = metrics(tmp_path, 'c_run', 0.7, dict(crazing=0.5, patches=0.9))
-    b2 = metrics(tmp_path, 'b_run', 0.55, dict(crazing=0.35, patches=0.75))
-    collect_results.main([c, b2, '--write', str(doc)])
+    b2 = metrics(tmp_path, 'b_run', 0.55, dict(crazing=0.35, patches=0.75),
+                 nms_iou_thr=0.7)
+    d = metrics(tmp_path, 'd_run', 0.4, dict(crazing=0.2, patches=0.6),
+                nms_iou_thr=None)
+    collect_results.main([d, c, b2, '--write', str(doc)])
     text = doc.read_text()
-    assert table_rows(doc) == ['a_run', 'b_run', 'c_run']
-    assert '| b_run | 55.0 | 54.0 | 35.0 | 75.0 |' in text
-    assert '| b_run | 50.0 |' not in text
+    assert table_rows(doc) == ['a_run', 'c_run', 'b_run', 'd_run']
+    assert '| b_run | 0.7 | 55.0 | 54.0 | 35.0 | 75.0 |' in text
+    assert '| b_run | 0.5 |' not in text
+    assert '| a_run | 0.5 | 60.0 | 59.0 | 40.0 | 80.0 |' in text
+    assert '| d_run | not recorded | 40.0 |' in text
     assert text.startswith('# intro\n\nprose stays\n')
 
     collect_results.main([c, '--write', str(doc), '--replace'])

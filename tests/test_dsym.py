@@ -450,6 +450,44 @@ def test_teacher_boxes_are_not_clipped_to_the_original_image(tiny_neu):
     assert original[:, 2:].max() > 55 * 50 / 64 and original.max() <= 50
 
 
+def test_teacher_pseudo_labels_use_their_own_test_cfg(tiny_neu, monkeypatch):
+    """The YOLOv9 configs evaluate with NMS at the protocol's IoU 0.5 while
+    the teacher's pseudo-labels keep 0.7; the head's own test_cfg is back
+    once the teacher has predicted, even when prediction fails."""
+    cfg = tiny_cfg(tiny_neu)
+    assert cfg.model.detector.test_cfg.nms.iou_threshold == 0.5
+    assert cfg.model.semi_train_cfg.teacher_test_cfg.nms.iou_threshold == 0.7
+    model = build(cfg)
+    head = model.teacher.bbox_head
+    own = head.test_cfg
+    seen = []
+    predict_by_feat = head.predict_by_feat
+
+    def spy(*args, **kwargs):
+        seen.append(head.test_cfg)
+        return predict_by_feat(*args, **kwargs)
+
+    monkeypatch.setattr(head, 'predict_by_feat', spy)
+    inputs = torch.rand(1, 3, 64, 64)
+    model.teacher_predict(inputs, [view_sample(np.eye(3, dtype=np.float32))])
+    assert seen[-1].nms.iou_threshold == 0.7
+    # the other keys are the detector's
+    assert seen[-1].max_per_img == own.max_per_img
+    assert head.test_cfg is own
+    model.eval()
+    model.predict(inputs, [view_sample(np.eye(3, dtype=np.float32))])
+    assert seen[-1].nms.iou_threshold == 0.5
+
+    def fail(*args, **kwargs):
+        raise RuntimeError('boom')
+
+    monkeypatch.setattr(head, 'predict_by_feat', fail)
+    with pytest.raises(RuntimeError, match='boom'):
+        model.teacher_predict(inputs,
+                              [view_sample(np.eye(3, dtype=np.float32))])
+    assert head.test_cfg is own
+
+
 def test_consistency_loss_is_eq2_squared_norm_per_image(tiny_neu):
     """Eq. (2), 1/N sum_i ||s_i - t_i||^2, on two images and two levels."""
     model = build(tiny_cfg(tiny_neu))

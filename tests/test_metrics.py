@@ -110,9 +110,10 @@ def test_test_tool_says_when_it_replaces_another_checkpoints_metrics(
                   {'voc/AP50': 0.5})
     assert 'replacing' not in capsys.readouterr().out  # a re-test
     write_metrics(str(tmp_path), 'a.py', 'run2/iter_3000.pth',
-                  {'voc/AP50': 0.6})
+                  {'voc/AP50': 0.6}, 0.5)
     assert 'replacing the metrics of run1/iter_3000.pth' in \
         capsys.readouterr().out
     saved = json.load(open(path))
     assert saved['checkpoint'] == 'run2/iter_3000.pth'
     assert saved['metrics'] == {'voc/AP50': 0.6}
+    assert saved['nms_iou_thr'] == 0.5

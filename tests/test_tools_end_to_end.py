@@ -68,8 +68,10 @@ def test_train_test_and_resume(tiny_config):
     assert 'mAP@0.5 (COCO AP50, 101-point):' in out
     assert 'rolled-in_scale' in out
     assert (tmp / 'preds.pkl').is_file()
-    metrics = json.load(open(tmp / 'test' / 'metrics.json'))['metrics']
+    saved = json.load(open(tmp / 'test' / 'metrics.json'))
+    metrics = saved['metrics']
     assert 0 <= metrics['voc/AP50'] <= 1 and 'coco/bbox_mAP_50' in metrics
+    assert saved['nms_iou_thr'] == 0.5  # the protocol's, recorded
 
     # a killed run resumes from its last checkpoint (weights_only load)
     out = run('tools/train.py', cfg, '--work-dir', str(work), '--resume',

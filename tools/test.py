@@ -14,6 +14,7 @@ All metrics also go to ``<work-dir>/metrics.json``.
 import argparse
 import json
 import os.path as osp
+from typing import Optional
 
 from dsym_mm.apis import (
     add_runner_args,
@@ -21,6 +22,7 @@ from dsym_mm.apis import (
     check_checkpoint_matches,
     load_config,
     parse_runner_args,
+    predicting_model_cfg,
 )
 
 
@@ -87,15 +89,21 @@ def main(argv=None):
     check_checkpoint_matches(runner.model, args.checkpoint)
     metrics = runner.test()
     print(format_summary(metrics), flush=True)
-    write_metrics(cfg.work_dir, args.config, args.checkpoint, metrics)
+    nms = predicting_model_cfg(cfg).get('test_cfg', {}).get('nms') or {}
+    write_metrics(cfg.work_dir, args.config, args.checkpoint, metrics,
+                  nms.get('iou_threshold'))
     return metrics
 
 
-def write_metrics(work_dir: str, config: str, checkpoint: str,
-                  metrics: dict) -> str:
-    """Write ``<work_dir>/metrics.json`` and return its path. The work dir
-    is the config's unless ``--work-dir`` is given (as in MMDetection), so
-    testing another run's checkpoint with the same config replaces that
+def write_metrics(work_dir: str,
+                  config: str,
+                  checkpoint: str,
+                  metrics: dict,
+                  nms_iou_thr: Optional[float] = None) -> str:
+    """Write ``<work_dir>/metrics.json`` and return its path, with the NMS
+    IoU threshold the detector predicted with (mAP depends on it). The work
+    dir is the config's unless ``--work-dir`` is given (as in MMDetection),
+    so testing another run's checkpoint with the same config replaces that
     run's metrics: say so, and name the checkpoint they came from."""
     path = osp.join(work_dir, 'metrics.json')
     if osp.isfile(path):
@@ -110,7 +118,8 @@ def write_metrics(work_dir: str, config: str, checkpoint: str,
                   flush=True)
     with open(path, 'w') as f:
         json.dump(dict(config=config, checkpoint=checkpoint,
-                       metrics=metrics), f, indent=1)
+                       nms_iou_thr=nms_iou_thr, metrics=metrics), f,
+                  indent=1)
     return path
 
 

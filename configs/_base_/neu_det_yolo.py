@@ -15,7 +15,8 @@ model = dict(
     # yolov5_collate's packed tensors
     data_preprocessor=dict(_delete_=True, **_base_.neu_data_preprocessor),
     bbox_head=dict(head_module=dict(num_classes=num_classes)),
-    train_cfg=dict(assigner=dict(num_classes=num_classes)))
+    train_cfg=dict(assigner=dict(num_classes=num_classes)),
+    test_cfg=dict(nms=dict(iou_threshold=_base_.neu_nms_iou_thr)))
 
 train_dataloader = dict(_delete_=True, **_base_.neu_train_dataloader)
 val_dataloader = dict(_delete_=True, **_base_.neu_test_dataloader)

@@ -22,7 +22,8 @@ model = dict(
         num_classes=_base_.neu_num_classes,
         in_channels=128,
         feat_channels=128),
-    test_cfg=dict(score_thr=0.001))
+    test_cfg=dict(
+        score_thr=0.001, nms=dict(iou_threshold=_base_.neu_nms_iou_thr)))
 
 train_dataloader = dict(_delete_=True, **_base_.neu_train_dataloader)
 val_dataloader = dict(_delete_=True, **_base_.neu_test_dataloader)

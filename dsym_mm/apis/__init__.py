@@ -5,9 +5,11 @@ from .config_loading import (
                              build_runner,
                              load_config,
                              parse_runner_args,
+                             predicting_model_cfg,
 )
 
 __all__ = [
     'CheckpointMismatchError', 'add_runner_args', 'build_runner',
-    'check_checkpoint_matches', 'load_config', 'parse_runner_args'
+    'check_checkpoint_matches', 'load_config', 'parse_runner_args',
+    'predicting_model_cfg'
 ]

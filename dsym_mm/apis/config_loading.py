@@ -4,7 +4,7 @@ import os
 import os.path as osp
 from typing import Optional
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config, ConfigDict, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
@@ -76,6 +76,13 @@ def unformatted(cfg: Config) -> Config:
         filename=cfg.filename,
         env_variables=cfg.env_variables,
         format_python_code=False)
+
+
+def predicting_model_cfg(cfg: Config) -> ConfigDict:
+    """The config of the detector that predicts at test time: the
+    ``detector`` of a teacher-student config (teacher and student share
+    it), otherwise ``model``."""
+    return cfg.model.detector if 'detector' in cfg.model else cfg.model
 
 
 def build_runner(cfg: Config) -> Runner:

@@ -4,8 +4,11 @@
     python tools/benchmarks/collect_results.py work_dirs/*/metrics.json \
         --write docs/results.md
 
-Each row gives the command that produced it; mAP@0.5 is shown as VOC area
-and as COCO AP50, then the VOC AP@0.5 of every class.
+Each row gives the NMS IoU threshold the detector was tested with (mAP
+depends on it; ``metrics.json`` files written before ``tools/test.py``
+recorded it say "not recorded"), mAP@0.5 as VOC area and as COCO AP50, the
+VOC AP@0.5 of every class, and the command that produced it; the rows
+of one threshold stand together.
 
 With ``--write``, the rows already in the file's section are kept unless a
 given ``metrics.json`` is for the same config (its row is then replaced):
@@ -34,8 +37,8 @@ def parse_args(argv=None):
 
 def header(classes):
     return [
-        '| config | mAP@0.5 VOC | COCO AP50 | ' + ' | '.join(classes) +
-        ' | command |', '|---' * (len(classes) + 4) + '|'
+        '| config | NMS IoU | mAP@0.5 VOC | COCO AP50 | ' +
+        ' | '.join(classes) + ' | command |', '|---' * (len(classes) + 5) + '|'
     ]
 
 
@@ -69,7 +72,9 @@ def run_rows(files):
                               for k in ('config', 'checkpoint'))
         cmd = (f'`python tools/train.py {config}` then '
                f'`python tools/test.py {config} {checkpoint}`')
-        table[name] = (f"| {name} | {100 * m['voc/AP50']:.1f} | "
+        nms = run.get('nms_iou_thr')
+        nms = 'not recorded' if nms is None else f'{nms:g}'
+        table[name] = (f"| {name} | {nms} | {100 * m['voc/AP50']:.1f} | "
                        f"{100 * m['coco/bbox_mAP_50']:.1f} | {per_class} | "
                        f'{cmd} |')
     return classes, table
@@ -103,7 +108,9 @@ def main(argv=None):
         args.write, args.section))
     if old:
         table = merge(old, classes, table, f'{args.write} [{args.section}]')
-    text = '\n'.join(header(classes) + [table[k] for k in sorted(table)])
+    # rows tested at one NMS threshold stand together
+    order = sorted(table, key=lambda k: (table[k].split('|')[2].strip(), k))
+    text = '\n'.join(header(classes) + [table[k] for k in order])
     print(text)
     if args.write:
         write_section(args.write, args.section, text)

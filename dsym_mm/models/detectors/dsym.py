@@ -1,4 +1,5 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
+import copy
 import math
 from contextlib import contextmanager, nullcontext
 from typing import Dict, List, Optional, Tuple
@@ -10,6 +11,7 @@ from mmdet.models.utils import rename_loss_dict, reweight_loss_dict
 from mmdet.structures import DetDataSample, SampleList
 from mmdet.structures.bbox import bbox_project
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
+from mmengine.config import ConfigDict
 from mmengine.logging import MessageHub
 from mmengine.structures import InstanceData
 from torch.nn.modules.batchnorm import _BatchNorm
@@ -65,6 +67,21 @@ def bn_on_batch_statistics(module: nn.Module):
             m.train(mode)
 
 
+@contextmanager
+def swapped_test_cfg(head: nn.Module, test_cfg: Optional[ConfigDict]):
+    """``head`` predicts with ``test_cfg`` (if not None) while the block
+    runs."""
+    if test_cfg is None:
+        yield
+        return
+    own = head.test_cfg
+    head.test_cfg = test_cfg
+    try:
+        yield
+    finally:
+        head.test_cfg = own
+
+
 def head_honours_ignored_instances(head: nn.Module) -> bool:
     """Whether ``head`` keeps ignored instances out of its background: it
     has a hook for them (the YOLOv9 heads' ``detach_ignored_priors``) or
@@ -115,7 +132,11 @@ class DSYM(SemiBaseDetector):
     TOOD), ``consistency_teacher_bn`` (see :meth:`consistency_teacher_pass`),
     ``rampup_iters``, ``min_pseudo_bbox_wh``,
     ``bn_stats_from_unlabeled`` (see :meth:`unlabeled_pass`),
-    ``student_pass`` (see :meth:`loss_by_joint_batch`). Any
+    ``student_pass`` (see :meth:`loss_by_joint_batch`),
+    ``teacher_test_cfg`` (merged over the detector's ``test_cfg`` when the
+    teacher predicts pseudo-labels, e.g. ``dict(nms=dict(iou_threshold=
+    0.7))``, so that pseudo-labels need not share the evaluation's NMS).
+    Any
     MMDet/MMYOLO detector with a dense head can be the ``detector``.
     """
 
@@ -133,6 +154,11 @@ class DSYM(SemiBaseDetector):
             init_cfg=init_cfg)
         self.pseudo_label_filter = TASK_UTILS.build(
             self.semi_train_cfg.pseudo_label_filter)
+        self.teacher_test_cfg = None
+        if self.semi_train_cfg.get('teacher_test_cfg', None):
+            self.teacher_test_cfg = ConfigDict(
+                copy.deepcopy(self.teacher.bbox_head.test_cfg))
+            self.teacher_test_cfg.merge(self.semi_train_cfg.teacher_test_cfg)
         if self.score_weighted_pseudo_labels and not hasattr(
                 self.student.bbox_head, 'padded_gt_weights'):
             raise ValueError(
@@ -258,9 +284,9 @@ class DSYM(SemiBaseDetector):
         student_samples = self.project_pseudo_instances(
             pseudo_samples, multi_batch_data_samples['unsup_student'])
         if self.student_pass == 'joint' and batch_info['num_kept'] > 0:
-            return self.loss_by_joint_batch(sup_inputs, sup_samples,
-                                            multi_batch_inputs['unsup_student'],
-                                            student_samples, batch_info)
+            return self.loss_by_joint_batch(
+                sup_inputs, sup_samples, multi_batch_inputs['unsup_student'],
+                student_samples, batch_info)
         losses = self.loss_by_gt_instances(sup_inputs, sup_samples)
         losses.update(
             self.loss_by_pseudo_instances(multi_batch_inputs['unsup_student'],
@@ -349,14 +375,17 @@ class DSYM(SemiBaseDetector):
         rescale, which would cut every box of a view larger than its image
         (a 200 px NEU-DET image seen at 256 px loses its right and bottom
         fifth). The teacher therefore sees samples whose ``ori_shape`` is
-        the view's own shape.
+        the view's own shape. The teacher predicts with
+        ``semi_train_cfg.teacher_test_cfg`` merged over its ``test_cfg``.
         """
         views = []
         for data_sample in batch_data_samples:
             view = DetDataSample(metainfo=data_sample.metainfo)
             view.set_metainfo(dict(ori_shape=data_sample.img_shape))
             views.append(view)
-        results = self.teacher.predict(batch_inputs, views, rescale=False)
+        with swapped_test_cfg(self.teacher.bbox_head, self.teacher_test_cfg):
+            results = self.teacher.predict(
+                batch_inputs, views, rescale=False)
         return [r.pred_instances for r in results]
 
     def loss_by_pseudo_instances(self,
