@@ -26,6 +26,12 @@ def metrics(tmp_path, config, voc, per_class, nms_iou_thr=0.5):
     return str(path)
 
 
+def write(tmp_path, run):
+    path = tmp_path / 'run.json'
+    path.write_text(json.dumps(run))
+    return str(path)
+
+
 def table_rows(doc):
     text = doc.read_text()
     body = text[text.index('<!-- results:begin -->'):
@@ -69,10 +75,11 @@ def test_commands_show_paths_inside_the_working_directory_relative(
     monkeypatch.chdir(tmp_path)
     run = json.loads(open(metrics(tmp_path, 'a_run', 0.5, {})).read())
     run['checkpoint'] = str(tmp_path / 'work_dirs/a_run/iter_3000.pth')
+    run['config'] = 'configs//a_run.py'
+    _, table = collect_results.run_rows([write(tmp_path, run)])
+    assert '`python tools/test.py configs/a_run.py ' in table['a_run']
     run['config'] = '/elsewhere/configs/a_run.py'
-    path = tmp_path / 'abs.json'
-    path.write_text(json.dumps(run))
-    _, table = collect_results.run_rows([str(path)])
+    _, table = collect_results.run_rows([write(tmp_path, run)])
     assert ('`python tools/test.py /elsewhere/configs/a_run.py '
             'work_dirs/a_run/iter_3000.pth`') in table['a_run']
 

@@ -104,11 +104,11 @@ def test_coco_ap50_equals_pycocotools(tmp_path):
 def test_test_tool_says_when_it_replaces_another_checkpoints_metrics(
         tmp_path, capsys):
     write_metrics = load_tool('test.py').write_metrics
-    path = write_metrics(str(tmp_path), 'a.py', 'run1/iter_3000.pth',
+    path = write_metrics(str(tmp_path), 'a.py', 'run1//iter_3000.pth',
                          {'voc/AP50': 0.5})
     write_metrics(str(tmp_path), 'a.py', 'run1/iter_3000.pth',
                   {'voc/AP50': 0.5})
-    assert 'replacing' not in capsys.readouterr().out  # a re-test
+    assert 'replacing' not in capsys.readouterr().out  # re-tests
     write_metrics(str(tmp_path), 'a.py', 'run2/iter_3000.pth',
                   {'voc/AP50': 0.6}, 0.5)
     assert 'replacing the metrics of run1/iter_3000.pth' in \

@@ -112,7 +112,8 @@ def write_metrics(work_dir: str,
                 previous = json.load(f).get('checkpoint')
         except (ValueError, AttributeError):
             previous = 'an unreadable file'
-        if previous != checkpoint:
+        if previous is None or osp.normpath(previous) != osp.normpath(
+                checkpoint):
             print(f'{path}: replacing the metrics of {previous} (give '
                   '--work-dir to keep each checkpoint\'s metrics apart)',
                   flush=True)

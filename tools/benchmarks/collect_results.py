@@ -43,13 +43,13 @@ def header(classes):
 
 
 def shown_path(path):
-    """``path`` relative to the working directory when it lies inside it:
-    the commands in the docs must work in any clone."""
+    """``path``, normalised, relative to the working directory when it lies
+    inside it: the commands in the docs must work in any clone."""
     if osp.isabs(path):
         rel = osp.relpath(path, os.getcwd())
         if not rel.startswith(os.pardir):
             return rel
-    return path
+    return osp.normpath(path)
 
 
 def run_rows(files):
