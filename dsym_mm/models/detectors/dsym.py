@@ -136,8 +136,7 @@ class DSYM(SemiBaseDetector):
     ``teacher_test_cfg`` (merged over the detector's ``test_cfg`` when the
     teacher predicts pseudo-labels, e.g. ``dict(nms=dict(iou_threshold=
     0.7))``, so that pseudo-labels need not share the evaluation's NMS).
-    Any
-    MMDet/MMYOLO detector with a dense head can be the ``detector``.
+    Any MMDet/MMYOLO detector with a dense head can be the ``detector``.
     """
 
     def __init__(self,
@@ -157,7 +156,7 @@ class DSYM(SemiBaseDetector):
         self.teacher_test_cfg = None
         if self.semi_train_cfg.get('teacher_test_cfg', None):
             self.teacher_test_cfg = ConfigDict(
-                copy.deepcopy(self.teacher.bbox_head.test_cfg))
+                copy.deepcopy(self.teacher.bbox_head.test_cfg or {}))
             self.teacher_test_cfg.merge(self.semi_train_cfg.teacher_test_cfg)
         if self.score_weighted_pseudo_labels and not hasattr(
                 self.student.bbox_head, 'padded_gt_weights'):
