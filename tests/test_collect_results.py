@@ -19,7 +19,7 @@ def metrics(tmp_path, config, voc, per_class, nms_iou_thr=0.5):
         checkpoint=f'work_dirs/{config}/epoch_100.pth',
         nms_iou_thr=nms_iou_thr,
         metrics=m)
-    if nms_iou_thr is None:  # a metrics.json older than the field
+    if nms_iou_thr == 'absent':  # a metrics.json older than the field
         del run['nms_iou_thr']
     path = tmp_path / f'{config}.json'
     path.write_text(json.dumps(run))
@@ -56,10 +56,13 @@ def test_write_keeps_rows_of_runs_not_given_and_replaces_given(tmp_path):
     b2 = metrics(tmp_path, 'b_run', 0.55, dict(crazing=0.35, patches=0.75),
                  nms_iou_thr=0.7)
     d = metrics(tmp_path, 'd_run', 0.4, dict(crazing=0.2, patches=0.6),
+                nms_iou_thr='absent')
+    e = metrics(tmp_path, 'e_run', 0.3, dict(crazing=0.1, patches=0.5),
                 nms_iou_thr=None)
-    collect_results.main([d, c, b2, '--write', str(doc)])
+    collect_results.main([e, d, c, b2, '--write', str(doc)])
     text = doc.read_text()
-    assert table_rows(doc) == ['a_run', 'c_run', 'b_run', 'd_run']
+    assert table_rows(doc) == ['a_run', 'c_run', 'b_run', 'e_run', 'd_run']
+    assert '| e_run | no NMS | 30.0 |' in text
     assert '| b_run | 0.7 | 55.0 | 54.0 | 35.0 | 75.0 |' in text
     assert '| b_run | 0.5 |' not in text
     assert '| a_run | 0.5 | 60.0 | 59.0 | 40.0 | 80.0 |' in text
