@@ -89,7 +89,7 @@ def main(argv=None):
     check_checkpoint_matches(runner.model, args.checkpoint)
     metrics = runner.test()
     print(format_summary(metrics), flush=True)
-    nms = predicting_model_cfg(cfg).get('test_cfg', {}).get('nms') or {}
+    nms = (predicting_model_cfg(cfg).get('test_cfg') or {}).get('nms') or {}
     write_metrics(cfg.work_dir, args.config, args.checkpoint, metrics,
                   nms.get('iou_threshold'))
     return metrics

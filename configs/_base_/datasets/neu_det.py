@@ -95,14 +95,14 @@ neu_test_dataloader = dict(
         data_prefix=dict(img='images/'),
         test_mode=True,
         pipeline=neu_test_pipeline))
-# mAP@0.5 two ways: VOC (area under the interpolated PR curve) and COCO AP50
-# (101-point). Both are printed by tools/test.py.
 # The NMS IoU threshold of every detector's test_cfg. 0.5 was chosen on the
 # held-back labels of the 40 % and 20 % splits' unlabeled images, never on
 # the test images (tools/analysis_tools/nms_sweep.py --held-out; docs/dsym.md,
 # "The detectors' NMS threshold"): MMYOLO's COCO value, 0.7, keeps
 # near-duplicates of NEU-DET's long, touching defects.
 neu_nms_iou_thr = 0.5
+# mAP@0.5 two ways: VOC (area under the interpolated PR curve) and COCO AP50
+# (101-point). Both are printed by tools/test.py.
 neu_evaluator = [
     dict(type='mmdet.ClasswiseVOCMetric', metric='mAP', iou_thrs=[0.5],
          eval_mode='area', prefix='voc'),
