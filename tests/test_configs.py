@@ -75,6 +75,9 @@ def test_config_builds_and_runs_forward(path):
         cfg.model.detector.init_cfg = None
     model = MODELS.build(cfg.model)
     model.init_weights()
+    # every detector is tested at the protocol's NMS threshold
+    head = getattr(model, 'teacher', model).bbox_head
+    assert head.test_cfg.nms.iou_threshold == cfg.neu_nms_iou_thr
     # every run trains in NHWC (ChannelsLastHook): so does this step
     assert trains_channels_last(cfg)
     to_channels_last(model)
