@@ -64,6 +64,7 @@ def test_train_test_and_resume(tiny_config):
 
     out = run('tools/test.py', cfg, str(work / 'epoch_2.pth'), '--work-dir',
               str(tmp / 'test'), '--out', str(tmp / 'preds.pkl'))
+    assert 'detections after NMS at IoU 0.5' in out
     assert 'mAP@0.5 (VOC area, per-class mean):' in out
     assert 'mAP@0.5 (COCO AP50, 101-point):' in out
     assert 'rolled-in_scale' in out

@@ -49,9 +49,13 @@ def enable_visualization(cfg, args) -> None:
         hooks.visualization.test_out_dir = args.show_dir
 
 
-def format_summary(metrics: dict) -> str:
-    """The mAP@0.5 lines and the per-class table of ``tools/test.py``."""
+def format_summary(metrics: dict,
+                   nms_iou_thr: Optional[float] = None) -> str:
+    """The mAP@0.5 lines and the per-class table of ``tools/test.py``, with
+    the NMS IoU threshold the detections passed (mAP depends on it)."""
     lines = []
+    if nms_iou_thr is not None:
+        lines.append(f'detections after NMS at IoU {nms_iou_thr:g}')
     voc = metrics.get('voc/AP50')
     coco = metrics.get('coco/bbox_mAP_50')
     if voc is not None:
@@ -88,8 +92,8 @@ def main(argv=None):
     runner = build_runner(cfg)
     check_checkpoint_matches(runner.model, args.checkpoint)
     metrics = runner.test()
-    print(format_summary(metrics), flush=True)
     nms = (predicting_model_cfg(cfg).get('test_cfg') or {}).get('nms') or {}
+    print(format_summary(metrics, nms.get('iou_threshold')), flush=True)
     write_metrics(cfg.work_dir, args.config, args.checkpoint, metrics,
                   nms.get('iou_threshold'))
     return metrics
