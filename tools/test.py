@@ -20,9 +20,9 @@ from dsym_mm.apis import (
     add_runner_args,
     build_runner,
     check_checkpoint_matches,
+    evaluation_nms_cfg,
     load_config,
     parse_runner_args,
-    predicting_model_cfg,
 )
 
 
@@ -92,10 +92,10 @@ def main(argv=None):
     runner = build_runner(cfg)
     check_checkpoint_matches(runner.model, args.checkpoint)
     metrics = runner.test()
-    nms = (predicting_model_cfg(cfg).get('test_cfg') or {}).get('nms') or {}
-    print(format_summary(metrics, nms.get('iou_threshold')), flush=True)
+    nms_iou_thr = (evaluation_nms_cfg(cfg) or {}).get('iou_threshold')
+    print(format_summary(metrics, nms_iou_thr), flush=True)
     write_metrics(cfg.work_dir, args.config, args.checkpoint, metrics,
-                  nms.get('iou_threshold'))
+                  nms_iou_thr)
     return metrics
 
 

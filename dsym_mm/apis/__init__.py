@@ -3,6 +3,7 @@ from .checkpoint_check import CheckpointMismatchError, check_checkpoint_matches
 from .config_loading import (
                              add_runner_args,
                              build_runner,
+                             evaluation_nms_cfg,
                              load_config,
                              parse_runner_args,
                              predicting_model_cfg,
@@ -10,6 +11,6 @@ from .config_loading import (
 
 __all__ = [
     'CheckpointMismatchError', 'add_runner_args', 'build_runner',
-    'check_checkpoint_matches', 'load_config', 'parse_runner_args',
-    'predicting_model_cfg'
+    'check_checkpoint_matches', 'evaluation_nms_cfg', 'load_config',
+    'parse_runner_args', 'predicting_model_cfg'
 ]

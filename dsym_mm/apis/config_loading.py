@@ -85,6 +85,12 @@ def predicting_model_cfg(cfg: Config) -> ConfigDict:
     return cfg.model.detector if 'detector' in cfg.model else cfg.model
 
 
+def evaluation_nms_cfg(cfg: Config) -> Optional[ConfigDict]:
+    """The ``nms`` of the predicting detector's ``test_cfg`` (the
+    evaluation's NMS), or None for a detector without one."""
+    return (predicting_model_cfg(cfg).get('test_cfg') or {}).get('nms')
+
+
 def build_runner(cfg: Config) -> Runner:
     """MMEngine's ``Runner``, or the config's ``runner_type``."""
     return Runner.from_cfg(cfg) if 'runner_type' not in cfg else \

@@ -21,8 +21,8 @@ import tempfile
 
 from mmengine.config import DictAction
 
-from dsym_mm.apis import (build_runner, check_checkpoint_matches, load_config,
-                         predicting_model_cfg)
+from dsym_mm.apis import (build_runner, check_checkpoint_matches,
+                         evaluation_nms_cfg, load_config)
 from dsym_mm.datasets import annotations_of_images
 
 
@@ -48,7 +48,7 @@ def parse_args(argv=None):
 def set_nms_iou(cfg, iou_thr: float) -> None:
     """Set the NMS IoU threshold of a detector config or of a
     teacher-student config's ``detector``."""
-    nms = predicting_model_cfg(cfg).get('test_cfg', {}).get('nms')
+    nms = evaluation_nms_cfg(cfg)
     if nms is None:
         raise KeyError(f'{cfg.filename}: the model has no test_cfg.nms')
     nms.iou_threshold = iou_thr

@@ -6,9 +6,9 @@
 
 Each row gives the NMS IoU threshold the detector was tested with (mAP
 depends on it; "no NMS" for a detector without one, "not recorded" for
-``metrics.json`` files written before ``tools/test.py`` recorded it), mAP@0.5 as VOC area and as COCO AP50, the
-VOC AP@0.5 of every class, and the command that produced it; the rows
-of one threshold stand together.
+``metrics.json`` files written before ``tools/test.py`` recorded it),
+mAP@0.5 as VOC area and as COCO AP50, the VOC AP@0.5 of every class, and
+the command that produced it; the rows of one threshold stand together.
 
 With ``--write``, the rows already in the file's section are kept unless a
 given ``metrics.json`` is for the same config (its row is then replaced):
@@ -72,9 +72,12 @@ def run_rows(files):
                               for k in ('config', 'checkpoint'))
         cmd = (f'`python tools/train.py {config}` then '
                f'`python tools/test.py {config} {checkpoint}`')
-        nms = run.get('nms_iou_thr', 'not recorded')
-        nms = 'no NMS' if nms is None else (
-            nms if isinstance(nms, str) else f'{nms:g}')
+        if 'nms_iou_thr' not in run:
+            nms = 'not recorded'
+        elif run['nms_iou_thr'] is None:
+            nms = 'no NMS'
+        else:
+            nms = f"{run['nms_iou_thr']:g}"
         table[name] = (f"| {name} | {nms} | {100 * m['voc/AP50']:.1f} | "
                        f"{100 * m['coco/bbox_mAP_50']:.1f} | {per_class} | "
                        f'{cmd} |')
