@@ -84,6 +84,9 @@ def test_config_builds_and_runs_forward(path):
     if cfg.model.type.endswith('DSYM'):  # multi-branch data: test_dsym.py
         assert cfg.train_cfg.type == 'IterBasedTrainLoop'
         assert type(model.student) is type(model.teacher)
+        # the loop keeps the message hub's epoch at 0: a head with an
+        # initial phase counted in epochs (TOOD's) would never leave it
+        assert getattr(model.student.bbox_head, 'initial_epoch', 0) <= 0
         return
     # one training step on two 64x64 images through the data preprocessor
     data = dict(
@@ -150,6 +153,7 @@ def test_supervised_warmup_is_a_small_part_of_the_schedule(pct):
     ('dsym_neu_40pct.py', 40),
     ('dsym/dsym-sup-only_yolov9_t_3k-from-sup_neu-det-40pct.py', 40),
     ('dsym/dsym_tood_r18_3k-from-sup_neu-det-40pct.py', 40),
+    ('dsym_tood_neu_40pct.py', 40),
 ])
 def test_finetune_stage_trains_labeled_images_without_mosaic(name, pct):
     """The supervised run that a fine-tuning stage starts from ends without
@@ -162,6 +166,28 @@ def test_finetune_stage_trains_labeled_images_without_mosaic(name, pct):
     assert steps[-1] == 'mmdet.MultiBranch'
     assert labeled.ann_file == f'annotations/labeled_{pct}.json'
     assert unlabeled.ann_file == f'annotations/unlabeled_{pct}.json'
+
+
+def test_finetune_stage_starts_from_its_supervised_runs_last_checkpoint():
+    """A stage that names its ``supervised_config`` (run_main.sh trains that
+    first, in its default work dir) loads that run's last checkpoint, or a
+    published copy of it; a shortened supervised schedule moves both."""
+    stages = 0
+    for path in CONFIGS:
+        cfg = Config.fromfile(path)
+        if not cfg.get('supervised_config'):
+            continue
+        stages += 1
+        sup = Config.fromfile(osp.join(REPO, cfg.supervised_config))
+        name = osp.splitext(osp.basename(cfg.supervised_config))[0]
+        checkpoint = cfg.model.detector.init_cfg.checkpoint
+        if checkpoint.startswith('checkpoints/'):
+            assert osp.basename(checkpoint).startswith(name + '-'), path
+        else:
+            assert checkpoint == (f'work_dirs/{name}/'
+                                  f'epoch_{sup.train_cfg.max_epochs}.pth'), \
+                path
+    assert stages >= 5
 
 
 def student_view_of_ablation(name):

@@ -7,7 +7,14 @@ _base_ = [
     '../_base_/schedules/neu_semi_cpu_8k.py'
 ]
 
+# TOODHead trains with its initial ATSS assigner and focal loss while the
+# message hub's epoch is below train_cfg.initial_epoch (4), and an
+# IterBasedTrainLoop keeps that epoch at 0: without this, every iteration
+# here would train the initial phase. So the task-aligned phase from the
+# first iteration (a fine-tuning stage's start left the initial phase long
+# ago; from scratch, the burn-in trains without it).
 detector = _base_.model
+detector.train_cfg.initial_epoch = 0
 model = dict(
     _delete_=True,
     type='DSYM',
