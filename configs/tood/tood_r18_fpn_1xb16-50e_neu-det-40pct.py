@@ -1,7 +1,7 @@
 # TOOD-R18 on 40 % of NEU-DET for 50 epochs instead of 100: the start of
-# DSYM-TOOD within the CPU budget (this start and its DSYM stage together
-# in about 2 hours on 2 cores; the 100-epoch run takes about 4 hours with
-# both cores). Mosaic is off for the last 10 epochs, as in every run.
+# DSYM-TOOD within the CPU budget (53 minutes on 2 cores, and its DSYM
+# stage 29 more, on 2026-12-05; docs/dsym.md, "DSYM-TOOD within the CPU
+# budget"). Mosaic is off for the last 10 epochs, as in every run.
 _base_ = './tood_r18_fpn_1xb16-100e_neu-det-40pct.py'
 
 max_epochs = 50
