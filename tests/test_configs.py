@@ -171,7 +171,8 @@ def test_finetune_stage_trains_labeled_images_without_mosaic(name, pct):
 def test_finetune_stage_starts_from_its_supervised_runs_last_checkpoint():
     """A stage that names its ``supervised_config`` (run_main.sh trains that
     first, in its default work dir) loads that run's last checkpoint, or a
-    published copy of it; a shortened supervised schedule moves both."""
+    published copy of it: a supervised schedule that changes length must
+    move its stages' checkpoint with it."""
     stages = 0
     for path in CONFIGS:
         cfg = Config.fromfile(path)

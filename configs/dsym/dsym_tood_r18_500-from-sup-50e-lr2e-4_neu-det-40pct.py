@@ -1,7 +1,7 @@
 # DSYM-TOOD within the CPU budget: from the 50-epoch TOOD-R18 start, 500
 # teacher-student iterations at 2e-4 (about the start's last learning rate,
 # as in the YOLOv9 rows at 2e-4), eq. (2)'s ramp-up over the first 100.
-# The start and this stage take about 1.5 hours on 2 cores (docs/dsym.md).
+# The start and this stage took 1 h 25 min on 2 cores (docs/dsym.md).
 _base_ = './dsym_tood_r18_3k-from-sup_neu-det-40pct.py'
 
 supervised_config = 'configs/tood/tood_r18_fpn_1xb16-50e_neu-det-40pct.py'
