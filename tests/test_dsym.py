@@ -429,6 +429,103 @@ def test_ignored_boxes_need_a_head_that_leaves_them_out(tiny_neu):
         'ignore_score_thr'] == 0.1
 
 
+FLIP_AGREEMENT = dict(iou_thr=0.7, score_thr=0.1)
+
+
+def mirror_aware_teacher(model, monkeypatch, seen):
+    """The teacher sees a 48-wide image at the top left of a 64 x 64 batch;
+    the image's left column is 1, everything else 0. On the image it finds
+    A (class 2) at (10, 20, 30, 40) and B (class 1) at (0, 0, 5, 5); on
+    the mirrored image, A's mirror (18, 23, 38, 40), B's mirror with
+    another class, and a class-1 box elsewhere."""
+
+    def fake_predict(inputs, samples, rescale=False):
+        seen.append(inputs.clone())
+        mirrored = inputs[0, 0, 0, 0] == 0
+        if mirrored:
+            bboxes = [[18., 23., 38., 40.], [43., 0., 48., 5.],
+                      [20., 40., 30., 50.]]
+            labels, scores = [2, 0, 1], [0.8, 0.9, 0.9]
+        else:
+            bboxes = [[10., 20., 30., 40.], [0., 0., 5., 5.]]
+            labels, scores = [2, 1], [0.9, 0.6]
+        out = DetDataSample()
+        out.pred_instances = InstanceData(
+            bboxes=torch.tensor(bboxes), scores=torch.tensor(scores),
+            labels=torch.tensor(labels))
+        return [out]
+
+    monkeypatch.setattr(model.teacher, 'predict', fake_predict)
+    inputs = torch.zeros(1, 3, 64, 64)
+    inputs[..., :50, 0] = 1
+    sample = view_sample(np.eye(3, dtype=np.float32), shape=(50, 48))
+    sample.set_metainfo(dict(ori_shape=(50, 48)))
+    return inputs, [sample]
+
+
+@pytest.mark.parametrize('ignore_thr,ignored', [(None, None), (0.5, 1)])
+def test_pseudo_labels_the_mirrored_view_disowns_are_dropped(
+        tiny_neu, monkeypatch, ignore_thr, ignored):
+    """A is found again on the mirrored view (IoU 0.85 after mirroring
+    back within the image's 48 columns, not the batch's 64) and stays; B's
+    mirror has another class, so B is dropped, or ignored with
+    ``ignore_score_thr``. The mirror flips the image, not the padding."""
+    keep_all = dict(type='mmdet.ScoreThresholdFilter', score_thr=0.5)
+    cfg = tiny_cfg(tiny_neu, pseudo_label_filter=keep_all,
+                   flip_agreement=FLIP_AGREEMENT)
+    if ignore_thr is not None:
+        cfg.model.semi_train_cfg.ignore_score_thr = ignore_thr
+    model = build(cfg)
+    seen = []
+    inputs, samples = mirror_aware_teacher(model, monkeypatch, seen)
+    set_iter(5)
+    pseudo, info = model.get_pseudo_instances(inputs, samples)
+    assert len(seen) == 2
+    assert seen[1][..., :50, 47].eq(1).all()  # the image's left column
+    assert seen[1][..., :50, :47].eq(0).all()
+    assert seen[1][..., 50:, :].eq(0).all() and seen[1][..., 48:].eq(0).all()
+    assert pseudo[0].gt_instances.labels.tolist() == [2]
+    torch.testing.assert_close(pseudo[0].gt_instances.bboxes,
+                               torch.tensor([[10., 20., 30., 40.]]))
+    assert info['num_flip_dropped'] == 1 and info['num_kept'] == 1
+    if ignored is None:
+        assert 'ignored_instances' not in pseudo[0]
+    else:
+        assert pseudo[0].ignored_instances.labels.tolist() == [1]
+    # a stricter IoU than A's 0.85 drops A as well
+    model.semi_train_cfg.flip_agreement = dict(FLIP_AGREEMENT, iou_thr=0.9)
+    inputs, samples = mirror_aware_teacher(model, monkeypatch, seen)
+    pseudo, info = model.get_pseudo_instances(inputs, samples)
+    assert len(pseudo[0].gt_instances) == 0
+    assert info['num_flip_dropped'] == 2
+
+
+def test_flip_agreement_off_asks_the_teacher_once(tiny_neu, monkeypatch):
+    keep_all = dict(type='mmdet.ScoreThresholdFilter', score_thr=0.5)
+    model = build(tiny_cfg(tiny_neu, pseudo_label_filter=keep_all))
+    seen = []
+    inputs, samples = mirror_aware_teacher(model, monkeypatch, seen)
+    set_iter(5)
+    pseudo, info = model.get_pseudo_instances(inputs, samples)
+    assert len(seen) == 1 and 'num_flip_dropped' not in info
+    assert pseudo[0].gt_instances.labels.tolist() == [2, 1]
+
+
+def test_flip_agreement_in_a_train_step(tiny_neu):
+    """With every candidate kept, the mirrored view's check runs in a real
+    step and its count reaches the log."""
+    cfg = tiny_cfg(tiny_neu, pseudo_label_filter=KEEP_ALL,
+                   flip_agreement=FLIP_AGREEMENT, ignore_score_thr=0.)
+    model = build(cfg)
+    set_iter(5)
+    losses = train_step(model, first_batch(cfg))
+    assert all(torch.isfinite(v) for v in losses.values())
+    assert losses['unsup_num_flip_dropped'] >= 0
+    # a kept candidate is a pseudo-label or was dropped by the check
+    assert losses['unsup_num_candidates'] >= (
+        losses['unsup_num_pseudo'] + losses['unsup_num_flip_dropped'])
+
+
 def test_teacher_boxes_are_not_clipped_to_the_original_image(tiny_neu):
     """A 50 px image seen at 64 px: the real YOLOv9 teacher's boxes must
     span the whole view (MMYOLO's heads clip to ``ori_shape`` unless DSYM

@@ -1,7 +1,8 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
 """How good are a teacher's pseudo-labels? Precision and recall (IoU 0.5)
-of the boxes that a DSYM config's ``pseudo_label_filter`` keeps, on the
-unlabeled images, scored against their held-back annotations.
+of the boxes that a DSYM config's ``pseudo_label_filter`` keeps (and its
+``semi_train_cfg.flip_agreement`` check, when set), on the unlabeled
+images, scored against their held-back annotations.
 
     python tools/analysis_tools/pseudo_label_quality.py SEMI_CONFIG CKPT \
         [--gt-ann data/neu_det/annotations/labeled_100.json] [--progress 0.5]
@@ -153,8 +154,9 @@ def main(argv=None):
             data = preprocess(batch, False)
             candidates = model.teacher_predict(data['inputs'],
                                                data['data_samples'])
-            masks = pl_filter.keep_masks(candidates, data['inputs'],
-                                         data['data_samples'], args.progress)
+            masks, _ = model.pseudo_label_masks(
+                candidates, data['inputs'], data['data_samples'],
+                args.progress)
             for sample, c_inst, keep in zip(data['data_samples'],
                                             candidates, masks):
                 scale = c_inst.bboxes.new_tensor(

@@ -9,7 +9,7 @@ import torch.nn as nn
 from mmdet.models.detectors import SemiBaseDetector
 from mmdet.models.utils import rename_loss_dict, reweight_loss_dict
 from mmdet.structures import DetDataSample, SampleList
-from mmdet.structures.bbox import bbox_project
+from mmdet.structures.bbox import bbox_flip, bbox_overlaps, bbox_project
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmengine.config import ConfigDict
 from mmengine.logging import MessageHub
@@ -135,7 +135,9 @@ class DSYM(SemiBaseDetector):
     ``student_pass`` (see :meth:`loss_by_joint_batch`),
     ``teacher_test_cfg`` (merged over the detector's ``test_cfg`` when the
     teacher predicts pseudo-labels, e.g. ``dict(nms=dict(iou_threshold=
-    0.7))``, so that pseudo-labels need not share the evaluation's NMS).
+    0.7))``, so that pseudo-labels need not share the evaluation's NMS),
+    ``flip_agreement`` (e.g. ``dict(iou_thr=0.7, score_thr=0.1)``: see
+    :meth:`flip_agreement_masks`).
     Any MMDet/MMYOLO detector with a dense head can be the ``detector``.
     """
 
@@ -209,6 +211,13 @@ class DSYM(SemiBaseDetector):
         loss per half of the batch) or ``'joint'`` (see
         :meth:`loss_by_joint_batch`)."""
         return self.semi_train_cfg.get('student_pass', 'separate')
+
+    @property
+    def flip_agreement(self) -> Optional[ConfigDict]:
+        """``semi_train_cfg.flip_agreement`` (``iou_thr``, ``score_thr``),
+        or None: see :meth:`flip_agreement_masks`."""
+        cfg = self.semi_train_cfg.get('flip_agreement', None)
+        return None if cfg is None else ConfigDict(cfg)
 
     @property
     def score_weighted_pseudo_labels(self) -> bool:
@@ -302,7 +311,7 @@ class DSYM(SemiBaseDetector):
         ``ignored_instances`` (see :meth:`split_candidates`)."""
         candidates = self.teacher_predict(batch_inputs, batch_data_samples)
         it, max_iters = self.current_iter()
-        masks = self.pseudo_label_filter.keep_masks(
+        masks, flip_dropped = self.pseudo_label_masks(
             candidates, batch_inputs, batch_data_samples, it / max_iters)
         num_kept = num_ignored = 0
         for data_sample, instances, keep in zip(batch_data_samples,
@@ -325,7 +334,65 @@ class DSYM(SemiBaseDetector):
             num_candidates=sum(len(c) for c in candidates),
             num_kept=num_kept,
             num_ignored=num_ignored)
+        if flip_dropped is not None:
+            batch_info['num_flip_dropped'] = sum(
+                int(m.sum()) for m in flip_dropped)
         return batch_data_samples, batch_info
+
+    def pseudo_label_masks(
+        self, candidates: List[InstanceData], batch_inputs: torch.Tensor,
+        batch_data_samples: SampleList, progress: float
+    ) -> Tuple[List[torch.Tensor], Optional[List[torch.Tensor]]]:
+        """Which of the teacher's ``candidates`` (in the view's pixel
+        coordinates) become pseudo-labels: the ``pseudo_label_filter``'s
+        choice (eq. (20), or the CLIP filter) at training progress
+        ``progress`` = t/T, less, with ``semi_train_cfg.flip_agreement``
+        set, the boxes that the teacher does not find again on the mirrored
+        view (:meth:`flip_agreement_masks`). Returns the masks, one per
+        image, and the masks of the boxes the mirrored view removed (None
+        when the check is off)."""
+        masks = self.pseudo_label_filter.keep_masks(
+            candidates, batch_inputs, batch_data_samples, progress)
+        if self.flip_agreement is None:
+            return masks, None
+        agree = self.flip_agreement_masks(candidates, batch_inputs,
+                                          batch_data_samples)
+        return ([m & a for m, a in zip(masks, agree)],
+                [m & ~a for m, a in zip(masks, agree)])
+
+    @torch.no_grad()
+    def flip_agreement_masks(
+            self, candidates: List[InstanceData], batch_inputs: torch.Tensor,
+            batch_data_samples: SampleList) -> List[torch.Tensor]:
+        """Whether the teacher finds each candidate again on the
+        horizontally mirrored view: a detection of the same class scoring
+        at least ``flip_agreement.score_thr`` whose box, mirrored back,
+        overlaps the candidate with IoU >= ``flip_agreement.iou_thr``.
+
+        Most of the teacher's confident false pseudo-labels on NEU-DET are
+        boxes in the right place with the wrong extent (docs/dsym.md,
+        "Pseudo-labels the mirrored view disowns"); such a box moves when
+        the image is mirrored, a well-placed one does not. The check costs
+        one more teacher pass. A dropped candidate that scores at least
+        ``ignore_score_thr`` still reaches the student as an ignored
+        region (:meth:`split_candidates`)."""
+        mirrored = batch_inputs.clone()
+        for i, sample in enumerate(batch_data_samples):
+            h, w = sample.img_shape[:2]
+            mirrored[i, :, :h, :w] = batch_inputs[i, :, :h, :w].flip(-1)
+        found = self.teacher_predict(mirrored, batch_data_samples)
+        masks = []
+        for cand, other, sample in zip(candidates, found,
+                                       batch_data_samples):
+            other = other[other.scores >= self.flip_agreement.score_thr]
+            if not len(cand) or not len(other):
+                masks.append(cand.scores.new_zeros(len(cand), dtype=bool))
+                continue
+            ious = bbox_overlaps(
+                cand.bboxes, bbox_flip(other.bboxes, sample.img_shape[:2]))
+            ious = ious.masked_fill(cand.labels[:, None] != other.labels, 0)
+            masks.append(ious.max(1).values >= self.flip_agreement.iou_thr)
+        return masks
 
     def split_candidates(
         self, candidates: InstanceData, keep: torch.Tensor
@@ -478,10 +545,10 @@ class DSYM(SemiBaseDetector):
         num_pseudo = sum(len(s.gt_instances) for s in batch_data_samples)
         terms['unsup_num_pseudo'] = torch.tensor(float(num_pseudo),
                                                  device=device)
-        if batch_info:
-            for key in ('num_candidates', 'num_ignored'):
+        for key, value in (batch_info or {}).items():
+            if key != 'num_kept':  # logged as unsup_num_pseudo
                 terms[f'unsup_{key}'] = torch.tensor(
-                    float(batch_info[key]), device=device)
+                    float(value), device=device)
         terms['unsup_ramp'] = torch.tensor(ramp, device=device)
         return terms
 
