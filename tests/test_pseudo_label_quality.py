@@ -92,3 +92,22 @@ def test_marked_recall_counts_the_ignored_candidates(tiny_neu, tmp_path,
         recall, cand, marked = map(float, rows[name][-3:])
         assert marked == cand >= recall
     assert len(rows['crazing']) == 8
+
+
+def test_flip_agreement_demotes_kept_boxes_to_ignored(tiny_neu, tmp_path,
+                                                      capsys):
+    """The tool asks the model which boxes it keeps: with a mirrored-view
+    agreement no box can reach (IoU above 1), nothing is kept, and every
+    box the filter kept is ignored instead, so the marked recall stays."""
+    keep_all = ('model.semi_train_cfg.pseudo_label_filter.min_thr=0.0',
+                'model.semi_train_cfg.pseudo_label_filter.max_thr=0.0',
+                'model.semi_train_cfg.ignore_score_thr=0.0')
+    torch.manual_seed(0)  # one random teacher for both runs
+    plain, _ = run_tool(tiny_neu, tmp_path, capsys, *keep_all)
+    torch.manual_seed(0)
+    strict, _ = run_tool(tiny_neu, tmp_path, capsys, *keep_all,
+                         'model.semi_train_cfg.flip_agreement.iou_thr=1.01',
+                         'model.semi_train_cfg.flip_agreement.score_thr=0.0')
+    assert float(plain['all'][2]) > 0  # kept boxes per image
+    assert float(strict['all'][2]) == 0
+    assert strict['all'][-1] == plain['all'][-1]  # marked recall
