@@ -511,6 +511,11 @@ def test_flip_agreement_off_asks_the_teacher_once(tiny_neu, monkeypatch):
     assert pseudo[0].gt_instances.labels.tolist() == [2, 1]
 
 
+def test_flip_agreement_names_what_it_misses(tiny_neu):
+    with pytest.raises(ValueError, match=r"\['score_thr'\] missing"):
+        build(tiny_cfg(tiny_neu, flip_agreement=dict(iou_thr=0.7)))
+
+
 def test_flip_agreement_in_a_train_step(tiny_neu):
     """With every candidate kept, the mirrored view's check runs in a real
     step and its count reaches the log."""

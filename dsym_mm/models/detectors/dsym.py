@@ -177,6 +177,12 @@ class DSYM(SemiBaseDetector):
                 'background: use a head that leaves them out (the YOLOv9 '
                 'heads), an assigner with ignore_iof_thr > 0, or remove '
                 'the option')
+        if self.flip_agreement is not None:
+            missing = {'iou_thr', 'score_thr'} - set(self.flip_agreement)
+            if missing:
+                raise ValueError(
+                    'semi_train_cfg.flip_agreement needs iou_thr and '
+                    f'score_thr; {sorted(missing)} missing')
         if self.student_pass not in ('separate', 'joint'):
             raise ValueError("semi_train_cfg.student_pass must be 'separate' "
                              f"or 'joint', not {self.student_pass!r}")
