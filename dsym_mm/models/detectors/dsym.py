@@ -384,6 +384,7 @@ class DSYM(SemiBaseDetector):
         candidate that scores at least
         ``ignore_score_thr`` still reaches the student as an ignored
         region (:meth:`split_candidates`)."""
+        cfg = self.flip_agreement
         mirrored = batch_inputs.clone()
         for i, sample in enumerate(batch_data_samples):
             h, w = sample.img_shape[:2]
@@ -392,14 +393,14 @@ class DSYM(SemiBaseDetector):
         masks = []
         for cand, other, sample in zip(candidates, found,
                                        batch_data_samples):
-            other = other[other.scores >= self.flip_agreement.score_thr]
+            other = other[other.scores >= cfg.score_thr]
             if not len(cand) or not len(other):
                 masks.append(cand.scores.new_zeros(len(cand), dtype=bool))
                 continue
             ious = bbox_overlaps(
                 cand.bboxes, bbox_flip(other.bboxes, sample.img_shape[:2]))
             ious = ious.masked_fill(cand.labels[:, None] != other.labels, 0)
-            masks.append(ious.max(1).values >= self.flip_agreement.iou_thr)
+            masks.append(ious.max(1).values >= cfg.iou_thr)
         return masks
 
     def split_candidates(
