@@ -290,6 +290,37 @@ def test_unlabeled_loss_ablation_turns_off_one_term(name, changed):
         assert cfg[key] == base[key], key
 
 
+LONG_STAGES = sorted(
+    osp.basename(p) for p in CONFIGS if '_6k-from-sup-' in osp.basename(p))
+
+
+@pytest.mark.parametrize('name', LONG_STAGES)
+def test_long_stage_is_its_3k_row_twice_as_long(name):
+    """A ``6k`` row is its ``3k`` row with 6000 iterations and the decay
+    stretched to them, warm-up and everything else unchanged."""
+    cfg = Config.fromfile(osp.join(REPO, 'configs', 'dsym', name))
+    base = Config.fromfile(
+        osp.join(REPO, 'configs', 'dsym', name.replace('_6k-', '_3k-')))
+    assert (base.train_cfg.max_iters, cfg.train_cfg.max_iters) == (3000, 6000)
+    warmup, decay = cfg.param_scheduler
+    assert warmup == base.param_scheduler[0]
+    assert dict(decay, end=3000) == base.param_scheduler[1]
+    assert decay.end == 6000
+    for key in ('model', 'train_dataloader', 'optim_wrapper', 'custom_hooks',
+                'default_hooks', 'val_evaluator', 'randomness'):
+        assert cfg.get(key) == base.get(key), key
+    assert dict(cfg.train_cfg, max_iters=3000) == base.train_cfg
+
+
+def test_long_stages_have_the_20pct_rows_to_compare():
+    """The longer stage exists for the supervised-only row, the pseudo-label
+    row and the true-label bound, so they compare at one budget."""
+    assert {n.split('_')[0] for n in LONG_STAGES if '20pct' in n} >= {
+        'dsym-sup-only', 'dsym-joint-pass-weak-student-ignore-uncertain',
+        'dsym-oracle-joint-pass-weak-student'
+    }
+
+
 def test_tools_dump_the_config_without_yapf(monkeypatch, tmp_path):
     """The tools' configs log, dump and checkpoint their text unformatted
     (yapf takes seconds per call on these configs), and it loads back to

@@ -18,10 +18,20 @@ neu_semi_finetune_published_detector = {
                            'neu-det-40pct-53d1c01c.pth')),
 }
 neu_semi_finetune_dsym_cfg = dict(burn_in_iters=0, rampup_iters=500)
+neu_semi_finetune_warmup = dict(
+    type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=100)
 neu_semi_finetune_param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0,
-         end=100),
+    neu_semi_finetune_warmup,
     dict(type='LinearLR', start_factor=1.0, end_factor=0.05, by_epoch=False,
          begin=100, end=neu_semi_finetune_max_iters)
+]
+# the same stage twice as long, the decay stretched to its end: the ``6k``
+# rows ask whether the 3000-iteration stage stops short of what its labels
+# can give (docs/dsym.md, "A stage twice as long")
+neu_semi_finetune_long_max_iters = 2 * neu_semi_finetune_max_iters
+neu_semi_finetune_long_param_scheduler = [
+    neu_semi_finetune_warmup,
+    dict(type='LinearLR', start_factor=1.0, end_factor=0.05, by_epoch=False,
+         begin=100, end=neu_semi_finetune_long_max_iters)
 ]
 
