@@ -20,10 +20,13 @@ neu_semi_finetune_published_detector = {
 neu_semi_finetune_dsym_cfg = dict(burn_in_iters=0, rampup_iters=500)
 neu_semi_finetune_warmup = dict(
     type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=100)
+# the linear decay after the warm-up, without its end: each schedule sets it
+neu_semi_finetune_decay = dict(
+    type='LinearLR', start_factor=1.0, end_factor=0.05, by_epoch=False,
+    begin=neu_semi_finetune_warmup['end'])
 neu_semi_finetune_param_scheduler = [
     neu_semi_finetune_warmup,
-    dict(type='LinearLR', start_factor=1.0, end_factor=0.05, by_epoch=False,
-         begin=100, end=neu_semi_finetune_max_iters)
+    dict(neu_semi_finetune_decay, end=neu_semi_finetune_max_iters)
 ]
 # the same stage twice as long, the decay stretched to its end: the ``6k``
 # rows ask whether the 3000-iteration stage stops short of what its labels
@@ -31,7 +34,5 @@ neu_semi_finetune_param_scheduler = [
 neu_semi_finetune_long_max_iters = 2 * neu_semi_finetune_max_iters
 neu_semi_finetune_long_param_scheduler = [
     neu_semi_finetune_warmup,
-    dict(type='LinearLR', start_factor=1.0, end_factor=0.05, by_epoch=False,
-         begin=100, end=neu_semi_finetune_long_max_iters)
+    dict(neu_semi_finetune_decay, end=neu_semi_finetune_long_max_iters)
 ]
-
