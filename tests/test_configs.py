@@ -322,6 +322,30 @@ def test_long_stages_have_the_20pct_rows_to_compare():
     }
 
 
+IGNORE_THRESHOLD_ROWS = sorted(
+    osp.basename(p) for p in CONFIGS
+    if '-ignore-uncertain-0.' in osp.basename(p))
+
+
+def test_ignore_threshold_rows_change_only_the_threshold():
+    """``...-ignore-uncertain-<thr>_*`` is its ``...-ignore-uncertain_*``
+    row (threshold 0.1) with ``ignore_score_thr=<thr>`` and nothing else."""
+    assert len(IGNORE_THRESHOLD_ROWS) >= 2
+    for name in IGNORE_THRESHOLD_ROWS:
+        prefix, rest = name.split('_', 1)
+        row, thr = prefix.rsplit('-', 1)
+        cfg = Config.fromfile(osp.join(REPO, 'configs', 'dsym', name))
+        base = Config.fromfile(
+            osp.join(REPO, 'configs', 'dsym', f'{row}_{rest}'))
+        assert base.model.semi_train_cfg.ignore_score_thr == 0.1
+        assert cfg.model.semi_train_cfg.ignore_score_thr == float(thr) < 0.1
+        cfg.model.semi_train_cfg.ignore_score_thr = 0.1
+        for key in ('model', 'train_dataloader', 'train_cfg', 'optim_wrapper',
+                    'param_scheduler', 'custom_hooks', 'default_hooks',
+                    'val_evaluator', 'randomness'):
+            assert cfg.get(key) == base.get(key), (name, key)
+
+
 def test_tools_dump_the_config_without_yapf(monkeypatch, tmp_path):
     """The tools' configs log, dump and checkpoint their text unformatted
     (yapf takes seconds per call on these configs), and it loads back to

@@ -37,6 +37,21 @@ def test_outcomes_count_each_ground_truth_once_and_name_the_errors():
     ]
 
 
+def test_ignored_areas_split_the_unkept_defects_from_the_background():
+    # a 10 x 10 image: the defect is the left half, the kept box its top
+    # half, the ignored box the left 7 columns
+    truths = torch.tensor([[0., 0., 5., 10.]])
+    kept = torch.tensor([[0., 0., 5., 5.]])
+    ignored = torch.tensor([[0., 0., 7., 10.]])
+    areas = quality.ignored_areas(kept, ignored, truths, 10, 10, grid=10)
+    # defect points outside the kept box: 25, all ignored; background: 50,
+    # of which the 2 columns x 10 rows right of the defect are ignored
+    assert areas.tolist() == [25, 25, 20, 50]
+    nothing = torch.zeros(0, 4)
+    assert quality.ignored_areas(nothing, nothing, truths, 10, 10,
+                                 grid=10).tolist() == [0, 50, 0, 50]
+
+
 def run_tool(tiny_neu, tmp_path, capsys, *cfg_options):
     """The tool's tables (pseudo-label quality, kept boxes by outcome),
     each as rows by class name, for a random teacher of the
@@ -89,9 +104,11 @@ def test_marked_recall_counts_the_ignored_candidates(tiny_neu, tmp_path,
     rows, _ = run_tool(tiny_neu, tmp_path, capsys,
                        'model.semi_train_cfg.ignore_score_thr=0.0')
     for name in ('crazing', 'scratches', 'all'):
-        recall, cand, marked = map(float, rows[name][-3:])
+        recall, cand, marked, ignored = map(float, rows[name][-4:])
         assert marked == cand >= recall
-    assert len(rows['crazing']) == 8
+        assert ignored >= 0
+    assert len(rows['crazing']) == 9
+    assert 'ignored' in rows  # the areas line
 
 
 def test_flip_agreement_demotes_kept_boxes_to_ignored(tiny_neu, tmp_path,
@@ -110,4 +127,7 @@ def test_flip_agreement_demotes_kept_boxes_to_ignored(tiny_neu, tmp_path,
                          'model.semi_train_cfg.flip_agreement.score_thr=0.0')
     assert float(plain['all'][2]) > 0  # kept boxes per image
     assert float(strict['all'][2]) == 0
-    assert strict['all'][-1] == plain['all'][-1]  # marked recall
+    assert strict['all'][-2] == plain['all'][-2]  # marked recall
+    # ignored boxes per image: none when all are kept, then all of them
+    assert float(plain['all'][-1]) == 0
+    assert strict['all'][-1] == plain['all'][2]

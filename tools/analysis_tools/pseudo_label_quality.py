@@ -13,8 +13,11 @@ in batches of the training's unlabeled size, through the test pipeline
 (no flips), and the filter updates its state batch after batch as in
 training. With ``semi_train_cfg.ignore_score_thr`` set, the "marked
 recall" column counts the defects that a kept or an ignored candidate
-finds: the ones the student is not taught as background. This is a
-diagnostic: training never reads these annotations.
+finds: the ones the student is not taught as background; "ign/img" counts
+the ignored candidates, and the areas line gives how much of the defects'
+area outside the kept boxes, and of the background, lies in an ignored box
+and in no kept one, where the student learns no background.
+This is a diagnostic: training never reads these annotations.
 """
 import argparse
 import os
@@ -75,6 +78,31 @@ def load_teacher(model, checkpoint: str) -> None:
         load_state_dict(model, state, strict=False)
     else:  # a supervised checkpoint of the detector
         load_state_dict(model.teacher, state, strict=True)
+
+
+def ignored_areas(kept, ignored, truths, height, width, grid=64):
+    """Where a ``height x width`` image lies in an ``ignored`` box and in no
+    ``kept`` box (no background taught there), on a ``grid x grid`` lattice
+    of points: ``(ignored defect, defect, ignored background, background)``
+    point counts, where defect points lie in a ``truths`` box and in no
+    kept box, and background points in no truth box."""
+    ys = (torch.arange(grid) + 0.5) * height / grid
+    xs = (torch.arange(grid) + 0.5) * width / grid
+    points = torch.stack(torch.meshgrid(xs, ys, indexing='xy'),
+                         -1).view(-1, 2)
+
+    def inside(boxes):
+        boxes = boxes[:, None]
+        return ((points >= boxes[..., :2]) & (points <= boxes[..., 2:])).all(
+            -1).any(0)
+
+    kept_area = inside(kept)
+    ignored_area = inside(ignored) & ~kept_area
+    defect = inside(truths) & ~kept_area
+    background = ~inside(truths)
+    return torch.stack([(ignored_area & defect).sum(), defect.sum(),
+                        (ignored_area & background).sum(),
+                        background.sum()]).float()
 
 
 # what a prediction is against the truths of its image (see ``outcomes``)
@@ -140,6 +168,7 @@ def main(argv=None):
     hits = {name: torch.zeros(k) for name in ('kept', 'cand', 'marked')}
     n_gt = torch.zeros(k)
     kept_outcomes = torch.zeros(k, len(OUTCOMES))  # class x outcome
+    n_ignored, areas = torch.zeros(k), torch.zeros(4)
     ignore_thr = model.semi_train_cfg.get('ignore_score_thr', None)
     with torch.no_grad():
         # shuffled, as the training sampler draws them: stateful filters
@@ -166,6 +195,10 @@ def main(argv=None):
                 k_inst, ignored = model.split_candidates(c_inst, keep)
                 views = dict(kept=k_inst, cand=c_inst)
                 if ignored is not None:
+                    n_ignored += torch.bincount(ignored.labels, minlength=k)
+                    areas += ignored_areas(
+                        k_inst.bboxes / scale, ignored.bboxes / scale,
+                        gt.bboxes, *sample.ori_shape)
                     both = InstanceData.cat([k_inst, ignored])
                     views['marked'] = both[both.scores.argsort(
                         descending=True)]
@@ -192,7 +225,8 @@ def main(argv=None):
               f'ignore_score_thr = {ignore_thr})')
     header = (f'{"class":<18}{"thr":>6}{"gt/img":>8}{"kept/img":>9}'
               f'{"prec":>7}{"recall":>8}{"cand.recall":>12}'
-              + ('' if ignore_thr is None else f'{"marked recall":>14}'))
+              + ('' if ignore_thr is None else
+                 f'{"marked recall":>14}{"ign/img":>8}'))
     print(header)
     print('-' * len(header))
     rows = [(name, c) for c, name in enumerate(classes)] + [('all', None)]
@@ -206,7 +240,13 @@ def main(argv=None):
               f'{100 * tp / max(pred, 1):>7.1f}{100 * tp / max(gt, 1):>8.1f}'
               f'{100 * hits["cand"][pick].sum() / max(gt, 1):>12.1f}' +
               ('' if ignore_thr is None else
-               f'{100 * hits["marked"][pick].sum() / max(gt, 1):>14.1f}'))
+               f'{100 * hits["marked"][pick].sum() / max(gt, 1):>14.1f}'
+               f'{n_ignored[pick].sum() / n:>8.2f}'))
+    if ignore_thr is not None:
+        print('ignored (in an ignored box and in no kept one): '
+              f'{100 * areas[0] / max(areas[1], 1):.1f} % of the defects\' '
+              'area outside the kept boxes, '
+              f'{100 * areas[2] / max(areas[3], 1):.1f} % of the background')
     print('\nkept pseudo-labels by outcome, % of the class\'s kept boxes '
           f'(localisation: best IoU with its class in [0.1, {args.iou}); '
           'other class: IoU >= 0.1 with another class only)')
