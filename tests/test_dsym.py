@@ -552,6 +552,26 @@ def test_teacher_boxes_are_not_clipped_to_the_original_image(tiny_neu):
     assert original[:, 2:].max() > 55 * 50 / 64 and original.max() <= 50
 
 
+def test_teacher_gives_side_spreads_on_request(tiny_neu):
+    """The YOLOv9 teacher's detections carry the spreads of their DFL
+    sides when asked (the pseudo-label analysis reads them); a head
+    without DFL sides is refused by name."""
+    model = build(tiny_cfg(tiny_neu))
+    inputs = torch.rand(2, 3, 64, 64)
+    samples = [view_sample(np.eye(3, dtype=np.float32)) for _ in range(2)]
+    plain = model.teacher_predict(inputs, samples)
+    spread = model.teacher_predict(inputs, samples, with_side_spreads=True)
+    assert 'side_spreads' not in plain[0]
+    for without, inst in zip(plain, spread):
+        assert len(inst) > 0 and inst.side_spreads.shape == (len(inst), 4)
+        assert (inst.side_spreads >= 0).all()
+        # the same detections: asking does not change the prediction
+        torch.testing.assert_close(inst.bboxes, without.bboxes)
+    tood = build(tiny_cfg(tiny_neu, TOOD_CONFIG))
+    with pytest.raises(ValueError, match='TOODHead has no DFL box sides'):
+        tood.teacher_predict(inputs, samples, with_side_spreads=True)
+
+
 def test_teacher_pseudo_labels_use_their_own_test_cfg(tiny_neu, monkeypatch):
     """The YOLOv9 configs evaluate with NMS at the protocol's IoU 0.5 while
     the teacher's pseudo-labels keep 0.7; the head's own test_cfg is back

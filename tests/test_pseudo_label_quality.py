@@ -12,6 +12,8 @@ from dsym_mm.registry import MODELS
 from .conftest import REPO, load_tool
 
 quality = load_tool('analysis_tools', 'pseudo_label_quality.py')
+NEU_CLASSES = ('crazing', 'inclusion', 'patches', 'pitted_surface',
+               'rolled-in_scale', 'scratches')
 
 
 def test_outcomes_count_each_ground_truth_once_and_name_the_errors():
@@ -53,8 +55,8 @@ def test_ignored_areas_split_the_unkept_defects_from_the_background():
 
 
 def run_tool(tiny_neu, tmp_path, capsys, *cfg_options):
-    """The tool's tables (pseudo-label quality, kept boxes by outcome),
-    each as rows by class name, for a random teacher of the
+    """The tool's tables (pseudo-label quality, kept boxes by outcome,
+    side-spread AUCs), each as rows by class name, for a random teacher of the
     40 % DSYM config, on the six test images playing the unlabeled set
     (their labels the truth)."""
     config = osp.join(REPO, 'configs', 'dsym',
@@ -79,7 +81,7 @@ def run_tool(tiny_neu, tmp_path, capsys, *cfg_options):
 
 def test_tool_scores_a_teacher_against_held_back_labels(
         tiny_neu, tmp_path, capsys):
-    rows, by_outcome = run_tool(tiny_neu, tmp_path, capsys)
+    rows, by_outcome, spreads = run_tool(tiny_neu, tmp_path, capsys)
     with open(osp.join(tiny_neu, 'annotations', 'test.json')) as f:
         test = json.load(f)
     boxes_per_image = len(test['annotations']) / len(test['images'])
@@ -95,13 +97,50 @@ def test_tool_scores_a_teacher_against_held_back_labels(
             assert abs(shares[0] - precision) < 0.15  # hits are precision
         else:
             assert sum(shares) == 0
+    # the spread table counts the kept boxes of each class and of all
+    kept_boxes = [int(spreads[name][1]) for name in NEU_CLASSES]
+    assert sum(kept_boxes) == int(spreads['all'][1])
+    assert abs(int(spreads['all'][1]) / 6 - float(rows['all'][2])) < 0.01
+
+
+def test_relative_side_spread_and_rank_auc_by_hand():
+    # a 10 x 20 box whose sides spread 1, 2, 3 and 4 px
+    boxes = torch.tensor([[0., 0., 10., 20.]])
+    spreads = torch.tensor([[1., 2., 3., 4.]])
+    assert torch.allclose(
+        quality.relative_side_spread(spreads, boxes),
+        torch.tensor([(1 / 10 + 2 / 20 + 3 / 10 + 4 / 20) / 4]))
+    hits = torch.tensor([True, True, False, False])
+    # misses above hits: 1; below: 0; one of four pairs tied: 0.875
+    assert quality.rank_auc(torch.tensor([1., 2., 3., 4.]), hits) == 1.
+    assert quality.rank_auc(torch.tensor([3., 4., 1., 2.]), hits) == 0.
+    assert quality.rank_auc(torch.tensor([1., 3., 3., 4.]), hits) == 0.875
+    assert quality.rank_auc(torch.tensor([1., 2.]), hits[:2]) != \
+        quality.rank_auc(torch.tensor([1., 2.]), hits[:2])  # NaN
+
+
+def test_side_spread_aucs_look_within_the_scores():
+    # class 0: the misses score lower and spread wider, but within equal
+    # scores the spread tells nothing; class 1: the spread alone tells
+    labels = torch.tensor([0] * 8 + [1] * 8)
+    hits = torch.tensor([True, False] * 4 + [True, False] * 4)
+    scores = torch.tensor([.9, .9, .8, .8, .2, .2, .1, .1] + [.5] * 8)
+    spreads = torch.tensor([1., 1., 2., 2., 5., 5., 6., 6.] +
+                           [1., 2.] * 4)
+    hits[[4, 6]] = False  # the low-scoring half of class 0 all misses
+    rows = quality.side_spread_aucs(labels, hits, scores, spreads, 2)
+    (n0, spread0, score0, within0), (n1, spread1, _, within1), all_ = rows
+    assert (n0, n1, all_[0]) == (8, 8, 16)
+    assert spread0 > 0.5 and score0 > 0.5
+    assert within0 == 0.5  # equal spreads inside each quarter of scores
+    assert spread1 == 1. and within1 == 1.
 
 
 def test_marked_recall_counts_the_ignored_candidates(tiny_neu, tmp_path,
                                                      capsys):
     # every candidate the filter drops is ignored: the student is taught
     # no defect as background that the teacher proposes at all
-    rows, _ = run_tool(tiny_neu, tmp_path, capsys,
+    rows, *_ = run_tool(tiny_neu, tmp_path, capsys,
                        'model.semi_train_cfg.ignore_score_thr=0.0')
     for name in ('crazing', 'scratches', 'all'):
         recall, cand, marked = map(float, rows[name][-4:-1])
@@ -126,11 +165,11 @@ def test_flip_agreement_demotes_kept_boxes_to_ignored(tiny_neu, tmp_path,
                 'model.semi_train_cfg.pseudo_label_filter.max_thr=0.0',
                 'model.semi_train_cfg.ignore_score_thr=0.0')
     torch.manual_seed(0)  # one random teacher for both runs
-    plain, _ = run_tool(tiny_neu, tmp_path, capsys, *keep_all)
+    plain, *_ = run_tool(tiny_neu, tmp_path, capsys, *keep_all)
     torch.manual_seed(0)
-    strict, _ = run_tool(tiny_neu, tmp_path, capsys, *keep_all,
-                         'model.semi_train_cfg.flip_agreement.iou_thr=1.01',
-                         'model.semi_train_cfg.flip_agreement.score_thr=0.0')
+    strict, *_ = run_tool(tiny_neu, tmp_path, capsys, *keep_all,
+                          'model.semi_train_cfg.flip_agreement.iou_thr=1.01',
+                          'model.semi_train_cfg.flip_agreement.score_thr=0.0')
     assert float(plain['all'][2]) > 0  # kept boxes per image
     assert float(strict['all'][2]) == 0
     assert strict['all'][-2] == plain['all'][-2]  # marked recall

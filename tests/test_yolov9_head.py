@@ -330,3 +330,71 @@ def test_weighted_ground_truth_needs_weights_everywhere_and_the_assigner():
     instances[1].weights = torch.ones(1)
     with pytest.raises(ValueError, match='ScoreWeightedTaskAlignedAssigner'):
         build_head().loss_by_feat(*outs, instances, [s.metainfo for s in gt])
+
+
+def uniform_std(bins):
+    """Standard deviation of the uniform distribution over 0..bins-1."""
+    return math.sqrt((bins**2 - 1) / 12)
+
+
+def test_dfl_side_moments_of_hand_made_distributions():
+    head = build_head()
+    reg_max = head.head_module.reg_max
+    # all-zero logits: every side uniform over the bins
+    logits = [
+        torch.zeros(1, 4 * reg_max, 64 // s, 64 // s) for s in (8, 16, 32)
+    ]
+    # level 0, row 1, column 2: left certain at bin 3, right split
+    # between bins 2 and 4, top and bottom uniform
+    logits[0][0, 0 * reg_max + 3, 1, 2] = 50.
+    logits[0][0, 2 * reg_max + 2, 1, 2] = 50.
+    logits[0][0, 2 * reg_max + 4, 1, 2] = 50.
+    distances, stds, strides = head.dfl_side_moments(logits)
+    assert distances.shape == stds.shape == (1, 64 + 16 + 4, 4)
+    assert strides.tolist() == [8.] * 64 + [16.] * 16 + [32.] * 4
+    mid = (reg_max - 1) / 2
+    torch.testing.assert_close(distances[0, 8 + 2],
+                               torch.tensor([3., mid, 3., mid]))
+    wide = 8 * uniform_std(reg_max)
+    torch.testing.assert_close(stds[0, 8 + 2],
+                               torch.tensor([0., wide, 8., wide]),
+                               atol=1e-3,
+                               rtol=0)
+    # a level-1 prior: uniform sides, in pixels of stride 16
+    torch.testing.assert_close(stds[0, 64 + 5],
+                               torch.full((4, ), 16 * uniform_std(reg_max)))
+
+
+@pytest.mark.parametrize('variant', ['plain', 'mamba-branches-ss2d'])
+def test_side_spreads_follow_each_detection_to_its_prior(variant):
+    head = build_head(variant).eval()
+    torch.manual_seed(0)
+    reg_max = head.head_module.reg_max
+    sizes = [64 // s for s in (8, 16, 32)]
+    logits = [3 * torch.randn(1, 4 * reg_max, n, n) for n in sizes]
+    distances, stds, _ = head.dfl_side_moments(logits)
+    bbox_preds = [
+        level.permute(0, 2, 1).reshape(1, 4, n, n)
+        for level, n in zip(distances.split([n * n for n in sizes], 1), sizes)
+    ]
+    # two confident priors: level 1 (row 1, column 2), class 0; level 0
+    # (row 5, column 6), class 2; the random sides clip most priors' boxes
+    # to the whole image, so only their scores tell them apart
+    cls_scores = [torch.full((1, NUM_CLASSES, n, n), -20.) for n in sizes]
+    cls_scores[1][0, 0, 1, 2] = 5.
+    cls_scores[0][0, 2, 5, 6] = 4.
+    meta = dict(img_shape=(64, 64), ori_shape=(64, 64), scale_factor=(1., 1.))
+    results = head.predict_by_feat(
+        cls_scores, bbox_preds, batch_img_metas=[meta], rescale=False)
+    assert sorted(results[0].labels.tolist()) == [0, 2]
+    assert torch.equal(results[0].bboxes[0], results[0].bboxes[1])
+    head.side_spreads_of(results, cls_scores, logits, [meta])
+    spreads = results[0].side_spreads
+    for label, prior in ((0, 64 + 1 * 4 + 2), (2, 5 * 8 + 6)):
+        torch.testing.assert_close(spreads[results[0].labels == label][0],
+                                   stds[0, prior])
+    # an image without detections gets an empty (0, 4) field
+    empty = InstanceData(bboxes=torch.zeros(0, 4), scores=torch.zeros(0),
+                         labels=torch.zeros(0, dtype=torch.long))
+    head.side_spreads_of([empty], cls_scores, logits, [meta])
+    assert empty.side_spreads.shape == (0, 4)

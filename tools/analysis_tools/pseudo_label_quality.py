@@ -16,10 +16,14 @@ recall" column counts the defects that a kept or an ignored candidate
 finds: the ones the student is not taught as background; "ign/img" counts
 the ignored candidates, and the areas line gives how much of the defects'
 area outside the kept boxes, and of the background, lies in an ignored box
-and in no kept one, where the student learns no background.
+and in no kept one, where the student learns no background. With a YOLOv9
+teacher, a last table asks whether the spread of the DFL side distributions
+tells the kept pseudo-labels that miss from the hits (see
+``relative_side_spread`` and ``rank_auc``).
 This is a diagnostic: training never reads these annotations.
 """
 import argparse
+import math
 import os
 import os.path as osp
 import tempfile
@@ -105,6 +109,49 @@ def ignored_areas(kept, ignored, truths, height, width, grid=64):
                         background.sum()]).float()
 
 
+def relative_side_spread(side_spreads, bboxes):
+    """Each box's DFL side spread relative to its size: the mean over its
+    left, top, right and bottom sides of the side's standard deviation
+    (``side_spreads``, pixels) over the box's width or height."""
+    wh = (bboxes[:, 2:] - bboxes[:, :2]).clamp(min=1).repeat(1, 2)
+    return (side_spreads / wh).mean(1)
+
+
+def rank_auc(values, positives):
+    """The probability that a random negative has a larger value than a
+    random positive (ties count half): 1 when ``values`` put every
+    negative above every positive, 0.5 when they tell nothing; NaN
+    without both kinds."""
+    neg, pos = values[~positives], values[positives]
+    if not len(neg) or not len(pos):
+        return float('nan')
+    above = (neg[:, None] > pos[None]).float().mean()
+    tied = (neg[:, None] == pos[None]).float().mean()
+    return (above + tied / 2).item()
+
+
+def side_spread_aucs(labels, hits, scores, spreads, num_classes):
+    """Per class and over all (last row): how many kept pseudo-labels, the
+    :func:`rank_auc` of their relative side spreads and of their negated
+    scores for telling the misses from the hits, and the spreads' AUC
+    within each quarter of the class's scores, averaged (what the spread
+    adds to the score that already chose them)."""
+    rows = []
+    for c in [*range(num_classes), None]:
+        pick = torch.ones_like(hits) if c is None else labels == c
+        h, s, v = hits[pick], scores[pick], spreads[pick]
+        within = float('nan')
+        if c is not None and len(s) >= 8:
+            bounds = torch.quantile(s, s.new_tensor([0.25, 0.5, 0.75]))
+            quarter = torch.bucketize(s, bounds)
+            within = torch.tensor([
+                rank_auc(v[quarter == q], h[quarter == q]) for q in range(4)
+            ]).nanmean().item()
+        rows.append((int(pick.sum()), rank_auc(v, h), rank_auc(-s, h),
+                     within))
+    return rows
+
+
 # what a prediction is against the truths of its image (see ``outcomes``)
 OUTCOMES = ('hit', 'duplicate', 'localisation', 'other class', 'background')
 
@@ -170,6 +217,9 @@ def main(argv=None):
     kept_outcomes = torch.zeros(k, len(OUTCOMES))  # class x outcome
     n_ignored, areas = torch.zeros(k), torch.zeros(4)
     ignore_thr = model.semi_train_cfg.get('ignore_score_thr', None)
+    # the kept boxes' label, hit, score and relative side spread
+    with_spreads = hasattr(model.teacher.bbox_head, 'side_spreads_of')
+    kept_rows = []
     with torch.no_grad():
         # shuffled, as the training sampler draws them: stateful filters
         # assume batches of mixed classes
@@ -181,8 +231,10 @@ def main(argv=None):
                 for i in order[start:start + args.batch_size].tolist()
             ])
             data = preprocess(batch, False)
-            candidates = model.teacher_predict(data['inputs'],
-                                               data['data_samples'])
+            candidates = model.teacher_predict(
+                data['inputs'],
+                data['data_samples'],
+                with_side_spreads=with_spreads)
             masks, _ = model.pseudo_label_masks(
                 candidates, data['inputs'], data['data_samples'],
                 args.progress)
@@ -213,6 +265,14 @@ def main(argv=None):
                             (inst.labels, kinds),
                             torch.ones(len(kinds)),
                             accumulate=True)
+                        if with_spreads:
+                            kept_rows.append(
+                                torch.stack([
+                                    inst.labels.float(),
+                                    hit.float(), inst.scores,
+                                    relative_side_spread(
+                                        inst.side_spreads, inst.bboxes)
+                                ], 1))
     n_kept = kept_outcomes.sum(1)
     # per-class thresholds, of the filter or of one it chains
     thresholds = next((m.thresholds for m in pl_filter.modules()
@@ -257,6 +317,23 @@ def main(argv=None):
         counts = kept_outcomes.sum(0) if c is None else kept_outcomes[c]
         print(f'{name:<18}' + ''.join(
             f'{100 * v / max(counts.sum(), 1):>13.1f}' for v in counts))
+    if not with_spreads:
+        return
+    kept_rows = torch.cat(kept_rows) if kept_rows else torch.zeros(0, 4)
+    print('\ndo the kept pseudo-labels that miss have wider DFL sides? '
+          'AUC of the relative side spread (0.5: tells nothing), of the '
+          'negated score, and of the spread within quarters of the '
+          'class\'s scores')
+    header = (f'{"class":<18}{"kept":>6}{"spread":>8}{"score":>8}'
+              f'{"spread | score":>16}')
+    print(header)
+    print('-' * len(header))
+    aucs = side_spread_aucs(kept_rows[:, 0].long(), kept_rows[:, 1].bool(),
+                            kept_rows[:, 2], kept_rows[:, 3], k)
+    for (name, _), (count, spread, score, within) in zip(rows, aucs):
+        within = '' if math.isnan(within) else f'{within:.3f}'
+        print(f'{name:<18}{count:>6}{spread:>8.3f}{score:>8.3f}'
+              f'{within:>16}')
 
 
 if __name__ == '__main__':

@@ -239,6 +239,77 @@ class YOLOv9Head(YOLOv8Head):
             detached.append(torch.where(mask, score.detach(), score))
         return detached
 
+    def dfl_side_moments(
+        self, dist_logits: Sequence[torch.Tensor]
+    ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Mean and standard deviation of each box side's DFL distribution
+        (eq. (5)), per prior of every level.
+
+        Args:
+            dist_logits: per level, the regression branch's output, shaped
+                ``(batch, 4 * reg_max, h, w)`` (sides left, top, right,
+                bottom, each over ``reg_max`` bins).
+
+        Returns:
+            distances ``(batch, num_priors, 4)`` in stride units (what the
+            head decodes), standard deviations ``(batch, num_priors, 4)`` in
+            pixels, and the priors' strides ``(num_priors, )``.
+        """
+        reg_max = self.head_module.reg_max
+        bins = self.head_module.proj.view(1, 1, 1, -1)
+        means, stds, strides = [], [], []
+        for logits, stride in zip(dist_logits, self.featmap_strides):
+            b, _, h, w = logits.shape
+            probs = logits.view(b, 4, reg_max, h * w).permute(0, 3, 1,
+                                                               2).softmax(-1)
+            mean = (probs * bins).sum(-1)
+            var = (probs * bins**2).sum(-1) - mean**2
+            means.append(mean)
+            stds.append(var.clamp(min=0).sqrt() * stride)
+            strides.append(logits.new_full((h * w, ), stride))
+        return torch.cat(means, 1), torch.cat(stds, 1), torch.cat(strides)
+
+    def side_spreads_of(self, results_list: Sequence[InstanceData],
+                        cls_scores: Sequence[torch.Tensor],
+                        dist_logits: Sequence[torch.Tensor],
+                        batch_img_metas: Sequence[dict]) -> None:
+        """Give each detection of ``results_list`` (the output of
+        :meth:`predict_by_feat` with ``rescale=False`` for ``cls_scores``
+        and the boxes of ``dist_logits``) its ``side_spreads`` ``(n, 4)``:
+        the standard deviations, in pixels, of the DFL distributions of its
+        left, top, right and bottom sides.
+
+        The post-processing keeps the decoded box (clipped to
+        ``ori_shape``) and the class score of each prior it selects, so a
+        detection is traced back to the prior whose clipped box and score
+        of the detection's class are nearest to its own (the sum of the
+        boxes' L1 distance in pixels and the scores' difference). The score
+        tells apart the priors whose boxes clip to the same one.
+        """
+        featmap_sizes = [logits.shape[2:] for logits in dist_logits]
+        priors = torch.cat(
+            self.prior_generator.grid_priors(
+                featmap_sizes,
+                dtype=dist_logits[0].dtype,
+                device=dist_logits[0].device))
+        distances, stds, strides = self.dfl_side_moments(dist_logits)
+        boxes = self.bbox_coder.decode(priors[None], distances, strides)
+        scores = torch.cat([
+            score.flatten(2) for score in cls_scores
+        ], 2).sigmoid().transpose(1, 2)  # (batch, num_priors, classes)
+        for results, img_boxes, img_scores, img_stds, meta in zip(
+                results_list, boxes, scores, stds, batch_img_metas):
+            h, w = meta['ori_shape'][:2]
+            img_boxes = torch.stack([
+                img_boxes[:, 0].clamp(0, w), img_boxes[:, 1].clamp(0, h),
+                img_boxes[:, 2].clamp(0, w), img_boxes[:, 3].clamp(0, h)
+            ], 1)
+            score_gaps = img_scores[:, results.labels].T - \
+                results.scores[:, None]
+            cost = torch.cdist(results.bboxes, img_boxes,
+                               p=1) + score_gaps.abs()
+            results.side_spreads = img_stds[cost.argmin(1)]
+
     def loss(self, x: Tuple[torch.Tensor],
              batch_data_samples: Union[list, dict]) -> dict:
         losses = super().loss(x, batch_data_samples)

@@ -1,7 +1,7 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
 import copy
 import math
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from typing import Dict, List, Optional, Tuple
 
 import torch
@@ -442,8 +442,10 @@ class DSYM(SemiBaseDetector):
                                                 batch_data_samples)
 
     @torch.no_grad()
-    def teacher_predict(self, batch_inputs: torch.Tensor,
-                        batch_data_samples: SampleList) -> List[InstanceData]:
+    def teacher_predict(self,
+                        batch_inputs: torch.Tensor,
+                        batch_data_samples: SampleList,
+                        with_side_spreads: bool = False) -> List[InstanceData]:
         """The teacher's detections in the view's pixel coordinates.
 
         MMYOLO's heads clip boxes to ``ori_shape`` even when they do not
@@ -452,16 +454,39 @@ class DSYM(SemiBaseDetector):
         fifth). The teacher therefore sees samples whose ``ori_shape`` is
         the view's own shape. The teacher predicts with
         ``semi_train_cfg.teacher_test_cfg`` merged over its ``test_cfg``.
+
+        With ``with_side_spreads`` each detection also gets its
+        ``side_spreads``, the standard deviations in pixels of its four DFL
+        side distributions (``YOLOv9Head.side_spreads_of``; heads without
+        DFL sides are refused).
         """
         views = []
         for data_sample in batch_data_samples:
             view = DetDataSample(metainfo=data_sample.metainfo)
             view.set_metainfo(dict(ori_shape=data_sample.img_shape))
             views.append(view)
-        with swapped_test_cfg(self.teacher.bbox_head, self.teacher_test_cfg):
+        head = self.teacher.bbox_head
+        if with_side_spreads and not hasattr(head, 'side_spreads_of'):
+            raise ValueError(
+                f'{type(head).__name__} has no DFL box sides to measure the '
+                'spread of: side spreads need a YOLOv9 head')
+        with ExitStack() as stack:
+            stack.enter_context(
+                swapped_test_cfg(head, self.teacher_test_cfg))
+            if with_side_spreads:
+                head_outs = stack.enter_context(captured_outputs(head))
+                dist_logits = [
+                    stack.enter_context(captured_outputs(branch))
+                    for branch in head.head_module.reg_preds
+                ]
             results = self.teacher.predict(
                 batch_inputs, views, rescale=False)
-        return [r.pred_instances for r in results]
+        candidates = [r.pred_instances for r in results]
+        if with_side_spreads:
+            head.side_spreads_of(candidates, head_outs[0][0],
+                                 [outs[0] for outs in dist_logits],
+                                 [view.metainfo for view in views])
+        return candidates
 
     def loss_by_pseudo_instances(self,
                                  batch_inputs: torch.Tensor,
