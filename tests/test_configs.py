@@ -290,6 +290,31 @@ def test_unlabeled_loss_ablation_turns_off_one_term(name, changed):
         assert cfg[key] == base[key], key
 
 
+SUP_ONLY_ROWS = sorted(
+    osp.basename(p) for p in CONFIGS
+    if osp.basename(p).startswith('dsym-sup-only_') and osp.exists(
+        osp.join(osp.dirname(p),
+                 'dsym_' + osp.basename(p)[len('dsym-sup-only_'):])))
+
+
+@pytest.mark.parametrize('name', SUP_ONLY_ROWS)
+def test_sup_only_row_is_its_dsym_row_without_unlabeled_losses(name):
+    """A ``dsym-sup-only_X`` row is ``dsym_X`` (start, data, schedule,
+    checkpoints) with both unlabeled weights 0."""
+    cfg = Config.fromfile(osp.join(REPO, 'configs', 'dsym', name))
+    base = Config.fromfile(
+        osp.join(REPO, 'configs', 'dsym',
+                 'dsym_' + name[len('dsym-sup-only_'):]))
+    semi = cfg.model.pop('semi_train_cfg').to_dict()
+    base_semi = base.model.pop('semi_train_cfg').to_dict()
+    assert {k: v
+            for k, v in semi.items() if base_semi.get(k, 1.) != v} == dict(
+                unsup_weight=0., consistency_weight=0.)
+    for key in ('model', 'train_dataloader', 'optim_wrapper',
+                'param_scheduler', 'train_cfg', 'default_hooks'):
+        assert cfg[key] == base[key], key
+
+
 LONG_STAGES = sorted(
     osp.basename(p) for p in CONFIGS if '_6k-from-sup-' in osp.basename(p))
 
