@@ -56,8 +56,8 @@ def test_ignored_areas_split_the_unkept_defects_from_the_background():
 
 def run_tool(tiny_neu, tmp_path, capsys, *cfg_options):
     """The tool's tables (pseudo-label quality, kept boxes by outcome,
-    side-spread AUCs), each as rows by class name, for a random teacher of the
-    40 % DSYM config, on the six test images playing the unlabeled set
+    side-spread AUCs), each as rows by class name, for a random teacher of
+    the 40 % DSYM config, on the six test images playing the unlabeled set
     (their labels the truth)."""
     config = osp.join(REPO, 'configs', 'dsym',
                       'dsym_yolov9_t_3k-from-sup_neu-det-40pct.py')
@@ -141,7 +141,7 @@ def test_marked_recall_counts_the_ignored_candidates(tiny_neu, tmp_path,
     # every candidate the filter drops is ignored: the student is taught
     # no defect as background that the teacher proposes at all
     rows, *_ = run_tool(tiny_neu, tmp_path, capsys,
-                       'model.semi_train_cfg.ignore_score_thr=0.0')
+                        'model.semi_train_cfg.ignore_score_thr=0.0')
     for name in ('crazing', 'scratches', 'all'):
         recall, cand, marked = map(float, rows[name][-4:-1])
         assert marked == cand >= recall
