@@ -7,6 +7,7 @@ import torch
 import torch.nn as nn
 from mmcv.cnn import ConvModule
 from mmdet.models.utils import unpack_gt_instances
+from mmdet.structures.bbox import HorizontalBoxes
 from mmdet.utils import (ConfigType, OptConfigType, OptInstanceList,
                          OptMultiConfig)
 from mmengine.structures import InstanceData
@@ -299,14 +300,11 @@ class YOLOv9Head(YOLOv8Head):
         ], 2).sigmoid().transpose(1, 2)  # (batch, num_priors, classes)
         for results, img_boxes, img_scores, img_stds, meta in zip(
                 results_list, boxes, scores, stds, batch_img_metas):
-            h, w = meta['ori_shape'][:2]
-            img_boxes = torch.stack([
-                img_boxes[:, 0].clamp(0, w), img_boxes[:, 1].clamp(0, h),
-                img_boxes[:, 2].clamp(0, w), img_boxes[:, 3].clamp(0, h)
-            ], 1)
+            img_boxes = HorizontalBoxes(img_boxes)
+            img_boxes.clip_(meta['ori_shape'][:2])  # as the post-processing
             score_gaps = img_scores[:, results.labels].T - \
                 results.scores[:, None]
-            cost = torch.cdist(results.bboxes, img_boxes,
+            cost = torch.cdist(results.bboxes, img_boxes.tensor,
                                p=1) + score_gaps.abs()
             results.side_spreads = img_stds[cost.argmin(1)]
 
