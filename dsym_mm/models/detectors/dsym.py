@@ -120,8 +120,9 @@ class DSYM(SemiBaseDetector):
       switch (Table 1 line 18).
 
     ``semi_train_cfg`` keys: ``burn_in_iters``, ``pseudo_label_filter``
-    (a ``TASK_UTILS`` config), ``ignore_score_thr`` (see
-    :meth:`split_candidates`), ``score_weighted_pseudo_labels`` (the kept
+    (a ``TASK_UTILS`` config), ``ignore_score_thr`` and
+    ``ignored_classes`` (see :meth:`split_candidates`),
+    ``score_weighted_pseudo_labels`` (the kept
     pseudo-labels carry the teacher's confidence as ``weights``; the YOLOv9
     heads with ``ScoreWeightedTaskAlignedAssigner`` scale their targets by
     it), ``unsup_weight``, ``unsup_loss_weights``
@@ -167,12 +168,15 @@ class DSYM(SemiBaseDetector):
                 'that weighs its targets by the ground truth\'s weights (the '
                 'YOLOv9 heads); '
                 f'{type(self.student.bbox_head).__name__} would ignore them')
-        if self.semi_train_cfg.get('ignore_score_thr', None) is not None \
-                and not head_honours_ignored_instances(
-                    self.student.bbox_head):
+        ignoring = [
+            key for key in ('ignore_score_thr', 'ignored_classes')
+            if self.semi_train_cfg.get(key, None) is not None
+        ]
+        if ignoring and not head_honours_ignored_instances(
+                self.student.bbox_head):
             raise ValueError(
-                'semi_train_cfg.ignore_score_thr hands the teacher\'s '
-                'uncertain boxes to the head as ignored instances, which '
+                f'semi_train_cfg.{ignoring[0]} hands teacher boxes to the '
+                'head as ignored instances, which '
                 f'{type(self.student.bbox_head).__name__} would learn as '
                 'background: use a head that leaves them out (the YOLOv9 '
                 'heads), an assigner with ignore_iof_thr > 0, or remove '
@@ -416,12 +420,25 @@ class DSYM(SemiBaseDetector):
         leave out of the classification loss's background (the model
         refuses the option with other heads). ``None``
         (the default) teaches everything that is not kept as background.
+
+        ``semi_train_cfg.ignored_classes`` (class indices) turns the kept
+        boxes of those classes into ignored instances too: for classes whose
+        pseudo-labels are mostly wrong in extent, the student neither learns
+        them as defects nor their regions as background.
         """
         thr = self.semi_train_cfg.get('ignore_score_thr', None)
-        if thr is None:
+        classes = self.semi_train_cfg.get('ignored_classes', None)
+        if thr is None and classes is None:
             return candidates[keep], None
-        return candidates[keep], candidates[~keep
-                                            & (candidates.scores >= thr)]
+        ignore = torch.zeros_like(keep)
+        if thr is not None:
+            ignore |= ~keep & (candidates.scores >= thr)
+        if classes is not None:
+            moved = keep & torch.isin(
+                candidates.labels,
+                candidates.labels.new_tensor(list(classes)))
+            keep, ignore = keep & ~moved, ignore | moved
+        return candidates[keep], candidates[ignore]
 
     def project_pseudo_instances(self, batch_pseudo_instances: SampleList,
                                  batch_data_samples: SampleList) -> SampleList:
