@@ -358,6 +358,28 @@ def test_uncertain_teacher_boxes_are_ignored_in_the_strong_view(
                                expected.reshape(-1, 4))
 
 
+@pytest.mark.parametrize('thr', [None, 0.2])
+def test_ignored_classes_turn_kept_boxes_into_ignored_regions(
+        tiny_neu, monkeypatch, thr):
+    """With ``ignored_classes=(2, )`` the kept box of class 2 reaches the
+    student's view as an ignored region, not as a pseudo-label; the
+    uncertain box of class 1 is ignored only with ``ignore_score_thr``."""
+    projected, info = flipped_pseudo_labels(
+        tiny_neu, monkeypatch, ignore_score_thr=thr, ignored_classes=(2, ))
+    ignored = 1 if thr is None else 2
+    assert info == dict(num_candidates=2, num_kept=0, num_ignored=ignored)
+    assert len(projected[0].gt_instances) == 0
+    torch.testing.assert_close(
+        projected[0].ignored_instances.bboxes,
+        torch.tensor([[34., 20., 54., 40.], [59., 0., 64., 5.]])[:ignored])
+    assert projected[0].ignored_instances.labels.tolist() == [2, 1][:ignored]
+    # a class the teacher did not predict changes nothing
+    projected, info = flipped_pseudo_labels(
+        tiny_neu, monkeypatch, ignored_classes=(0, 4))
+    assert info == dict(num_candidates=2, num_kept=1, num_ignored=0)
+    assert projected[0].gt_instances.labels.tolist() == [2]
+
+
 KEEP_ALL = dict(type='mmdet.ScoreThresholdFilter', score_thr=0.0)
 
 
@@ -423,6 +445,10 @@ def test_ignored_boxes_need_a_head_that_leaves_them_out(tiny_neu):
     background again."""
     cfg = tiny_cfg(tiny_neu, TOOD_CONFIG, ignore_score_thr=0.1)
     with pytest.raises(ValueError, match='TOODHead would learn as'):
+        build(cfg)
+    cfg = tiny_cfg(tiny_neu, TOOD_CONFIG, ignored_classes=(0, ))
+    with pytest.raises(ValueError,
+                       match='ignored_classes .*TOODHead would learn as'):
         build(cfg)
     # the YOLOv9 head leaves them out: the same option builds
     assert build(tiny_cfg(tiny_neu, ignore_score_thr=0.1)).semi_train_cfg[
