@@ -6,6 +6,7 @@ import os.path as osp
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+from mmengine.structures import InstanceData
 
 from dsym_mm.registry import MODELS
 
@@ -54,11 +55,12 @@ def test_ignored_areas_split_the_unkept_defects_from_the_background():
                                  grid=10).tolist() == [0, 50, 0, 50]
 
 
-def run_tool(tiny_neu, tmp_path, capsys, *cfg_options):
+def run_tool(tiny_neu, tmp_path, capsys, *cfg_options, args=()):
     """The tool's tables (pseudo-label quality, kept boxes by outcome,
-    side-spread AUCs), each as rows by class name, for a random teacher of
-    the 40 % DSYM config, on the six test images playing the unlabeled set
-    (their labels the truth)."""
+    localisation errors by extent and, without fusion, side-spread AUCs),
+    each as rows by class name, for a random teacher of the 40 % DSYM
+    config, on the six test images playing the unlabeled set (their labels
+    the truth)."""
     config = osp.join(REPO, 'configs', 'dsym',
                       'dsym_yolov9_t_3k-from-sup_neu-det-40pct.py')
     cfg = Config.fromfile(config)
@@ -68,7 +70,7 @@ def run_tool(tiny_neu, tmp_path, capsys, *cfg_options):
                checkpoint)
     quality.main([
         config, checkpoint, '--gt-ann', 'annotations/test.json',
-        '--batch-size', '4', '--cfg-options',
+        '--batch-size', '4', *args, '--cfg-options',
         f'train_dataloader.dataset.datasets.1.data_root={tiny_neu}',
         'train_dataloader.dataset.datasets.1.ann_file=annotations/test.json',
         f'test_dataloader.dataset.data_root={tiny_neu}', *cfg_options
@@ -81,7 +83,8 @@ def run_tool(tiny_neu, tmp_path, capsys, *cfg_options):
 
 def test_tool_scores_a_teacher_against_held_back_labels(
         tiny_neu, tmp_path, capsys):
-    rows, by_outcome, spreads = run_tool(tiny_neu, tmp_path, capsys)
+    rows, by_outcome, extents, spreads = run_tool(tiny_neu, tmp_path,
+                                                  capsys)
     with open(osp.join(tiny_neu, 'annotations', 'test.json')) as f:
         test = json.load(f)
     boxes_per_image = len(test['annotations']) / len(test['images'])
@@ -97,10 +100,80 @@ def test_tool_scores_a_teacher_against_held_back_labels(
             assert abs(shares[0] - precision) < 0.15  # hits are precision
         else:
             assert sum(shares) == 0
+    # the extent table splits each class's localisation errors
+    for name in ('all', *NEU_CLASSES):
+        errors = int(extents[name][1])
+        localisation = float(by_outcome[name][3]) / 100
+        assert abs(errors - localisation * float(rows[name][3]) * 6) < 0.5
+        shares = [float(v) for v in extents[name][2:]]
+        assert len(shares) == len(quality.EXTENTS)
+        assert abs(sum(shares) - 100) < 0.5 if errors else sum(shares) == 0
     # the spread table counts the kept boxes of each class and of all
     kept_boxes = [int(spreads[name][1]) for name in NEU_CLASSES]
     assert sum(kept_boxes) == int(spreads['all'][1])
     assert abs(int(spreads['all'][1]) / 6 - float(rows['all'][2])) < 0.01
+
+
+def test_fusion_in_the_tool_merges_kept_boxes(tiny_neu, tmp_path, capsys):
+    """Fusing every class's kept boxes leaves fewer of them, none when no
+    two boxes can overlap enough (IoU above 1), and no spread table."""
+    keep_all = ('model.semi_train_cfg.pseudo_label_filter.min_thr=0.0',
+                'model.semi_train_cfg.pseudo_label_filter.max_thr=0.0')
+    tables = {}
+    for name, iou in (('plain', None), ('never', '1.0'), ('any', '0.0')):
+        torch.manual_seed(0)  # one random teacher for all runs
+        args = () if iou is None else ('--fuse-classes', *map(
+            str, range(len(NEU_CLASSES))), '--fuse-iou', iou)
+        tables[name] = run_tool(tiny_neu, tmp_path, capsys, *keep_all,
+                                args=args)
+    kept = {name: float(t[0]['all'][2]) for name, t in tables.items()}
+    assert kept['never'] == kept['plain'] > kept['any'] > 0
+    assert tables['never'][:3] == tables['plain'][:3]
+    assert len(tables['plain']) == 4 and len(tables['any']) == 3
+
+
+def test_fuse_overlapping_by_hand():
+    boxes = torch.tensor([
+        [0., 0., 10., 10.],  # class 0: a chain of three ...
+        [5., 0., 15., 10.],
+        [12., 0., 22., 10.],  # ... (overlaps the second, not the first)
+        [40., 40., 50., 50.],  # class 0, alone
+        [0., 0., 10., 10.],  # class 1 on the first box
+    ])
+    inst = InstanceData(bboxes=boxes, labels=torch.tensor([0, 0, 0, 0, 1]),
+                        scores=torch.tensor([0.6, 0.2, 0.2, 0.5, 0.9]))
+    fused = quality.fuse_overlapping(inst, (0, ), mode='union')
+    torch.testing.assert_close(fused.bboxes, boxes[[0, 3, 4]].index_put(
+        (torch.tensor([0]), torch.tensor([2])), torch.tensor([22.])))
+    assert fused.labels.tolist() == [0, 0, 1]
+    torch.testing.assert_close(fused.scores, torch.tensor([0.6, 0.5, 0.9]))
+    # score-weighted: x1 = (0 * .6 + 5 * .2 + 12 * .2) / 1.0 = 3.4
+    weighted = quality.fuse_overlapping(inst, (0, ))
+    torch.testing.assert_close(weighted.bboxes[0],
+                               torch.tensor([3.4, 0., 13.4, 10.]))
+    # IoU 1/3 between the first two and 3/17 between the second and third:
+    # at 0.2 only the first two join
+    assert len(quality.fuse_overlapping(inst, (0, ), iou_thr=0.2)) == 4
+    # boxes of two classes never merge, even on the same spot
+    assert quality.fuse_overlapping(inst, (0, 1)).labels.tolist() == [0, 0, 1]
+    assert len(quality.fuse_overlapping(inst, ())) == 5
+
+
+def test_extent_kinds_by_hand():
+    truths = torch.tensor([[0., 0., 20., 20.], [30., 0., 40., 10.]])
+    truth_labels = torch.tensor([0, 0])
+    preds = torch.tensor([
+        [2., 2., 10., 10.],  # inside the first truth
+        [28., 0., 44., 14.],  # covers the second
+        [0., 0., 40., 20.],  # spans both
+        [10., 10., 30., 30.],  # shifted off the first
+        [0., 0., 20., 20.],  # class 1: no truth of its class
+    ])
+    kinds = quality.extent_kinds(preds, torch.tensor([0, 0, 0, 0, 1]),
+                                 truths, truth_labels)
+    assert [quality.EXTENTS[i] if i >= 0 else None for i in kinds] == [
+        'inside', 'covers', 'spans', 'shifted', None
+    ]
 
 
 def test_relative_side_spread_and_rank_auc_by_hand():

@@ -19,7 +19,11 @@ area outside the kept boxes, and of the background, lies in an ignored box
 and in no kept one, where the student learns no background. With a YOLOv9
 teacher, a last table asks whether the spread of the DFL side distributions
 tells the kept pseudo-labels that miss from the hits (see
-``relative_side_spread`` and ``rank_auc``).
+``relative_side_spread`` and ``rank_auc``). The localisation errors are
+split by how they lie against their class's truths (``extent_kinds``);
+``--fuse-classes`` merges the overlapping kept boxes of those classes
+(``fuse_overlapping``) before they are scored, to see what box fusion
+would make of them.
 This is a diagnostic: training never reads these annotations.
 """
 import argparse
@@ -55,6 +59,17 @@ def parse_args(argv=None):
                         help='training progress t/T passed to the filter')
     parser.add_argument('--iou', type=float, default=0.5)
     parser.add_argument('--max-images', type=int, default=None)
+    parser.add_argument(
+        '--fuse-classes',
+        type=int,
+        nargs='+',
+        default=(),
+        help='class indices whose overlapping kept boxes are merged')
+    parser.add_argument('--fuse-iou', type=float, default=0.,
+                        help='boxes overlap when their IoU exceeds this')
+    parser.add_argument('--fuse-mode', choices=('weighted', 'union'),
+                        default='weighted',
+                        help='score-weighted mean or enclosing box')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -152,6 +167,67 @@ def side_spread_aucs(labels, hits, scores, spreads, num_classes):
     return rows
 
 
+def fuse_overlapping(instances, classes, iou_thr=0., mode='weighted'):
+    """``instances`` with the boxes of ``classes`` merged by class: boxes
+    chained by IoU > ``iou_thr`` become one box, their score-weighted mean
+    (``mode='weighted'``, as weighted boxes fusion) or the box enclosing
+    them (``'union'``), with their highest score. Other classes pass."""
+    if not len(instances):
+        return instances
+    boxes, labels, scores = instances.bboxes, instances.labels, \
+        instances.scores
+    n = len(instances)
+    fused = torch.isin(labels, labels.new_tensor(list(classes)))
+    linked = (bbox_overlaps(boxes, boxes) > iou_thr) \
+        & (labels[:, None] == labels[None]) & fused[:, None] & fused[None]
+    linked |= torch.eye(n, dtype=torch.bool)
+    group = torch.arange(n)
+    while True:  # each box takes the smallest index of its chain
+        joined = torch.where(linked, group[None], n).min(1).values
+        if torch.equal(joined, group):
+            break
+        group = joined
+    heads = group.unique()
+    merged = []
+    for g in heads:
+        b, w = boxes[group == g], scores[group == g]
+        merged.append(
+            torch.cat([b[:, :2].min(0).values, b[:, 2:].max(0).values])
+            if mode == 'union' else (b * w[:, None]).sum(0) / w.sum())
+    return InstanceData(
+        bboxes=torch.stack(merged),
+        labels=labels[heads],
+        scores=torch.stack([scores[group == g].max() for g in heads]))
+
+
+# how a localisation error lies against its class's truths (``extent_kinds``)
+EXTENTS = ('inside', 'covers', 'spans', 'shifted')
+
+
+def extent_kinds(pred_boxes, pred_labels, gt_boxes, gt_labels, share=0.8):
+    """For each prediction, an index into ``EXTENTS``: it ``spans`` half or
+    more of two truths of its class or more; else, against its class's
+    truth of highest IoU, it lies ``inside`` it (``share`` of the box in
+    it), ``covers`` it (``share`` of the truth in the box) or is
+    ``shifted`` (neither). -1 without a truth of its class."""
+    kinds = torch.full((len(pred_boxes), ), -1)
+    if not len(pred_boxes) or not len(gt_boxes):
+        return kinds
+    same = pred_labels[:, None] == gt_labels[None]
+    ious = bbox_overlaps(pred_boxes, gt_boxes).masked_fill(~same, -1)
+    of_pred = bbox_overlaps(pred_boxes, gt_boxes, mode='iof')
+    of_gt = bbox_overlaps(gt_boxes, pred_boxes, mode='iof').T
+    best = ious.argmax(1)
+    rows = torch.arange(len(pred_boxes))
+    kinds[of_pred[rows, best] >= share] = EXTENTS.index('inside')
+    kinds[of_gt[rows, best] >= share] = EXTENTS.index('covers')
+    kinds[(of_pred[rows, best] < share) & (of_gt[rows, best] < share)] = \
+        EXTENTS.index('shifted')
+    kinds[((of_gt >= 0.5) & same).sum(1) >= 2] = EXTENTS.index('spans')
+    kinds[~same.any(1)] = -1
+    return kinds
+
+
 # what a prediction is against the truths of its image (see ``outcomes``)
 OUTCOMES = ('hit', 'duplicate', 'localisation', 'other class', 'background')
 
@@ -217,8 +293,11 @@ def main(argv=None):
     kept_outcomes = torch.zeros(k, len(OUTCOMES))  # class x outcome
     n_ignored, areas = torch.zeros(k), torch.zeros(4)
     ignore_thr = model.semi_train_cfg.get('ignore_score_thr', None)
-    # the kept boxes' label, hit, score and relative side spread
-    with_spreads = hasattr(model.teacher.bbox_head, 'side_spreads_of')
+    loc_extents = torch.zeros(k, len(EXTENTS))  # class x extent kind
+    # the kept boxes' label, hit, score and relative side spread (fused
+    # boxes have none)
+    with_spreads = hasattr(model.teacher.bbox_head,
+                           'side_spreads_of') and not args.fuse_classes
     kept_rows = []
     with torch.no_grad():
         # shuffled, as the training sampler draws them: stateful filters
@@ -245,6 +324,10 @@ def main(argv=None):
                 gt = sample.gt_instances
                 n_gt += torch.bincount(gt.labels, minlength=k)
                 k_inst, ignored = model.split_candidates(c_inst, keep)
+                if args.fuse_classes:
+                    k_inst = fuse_overlapping(k_inst, args.fuse_classes,
+                                              args.fuse_iou, args.fuse_mode)
+                    k_inst = k_inst[k_inst.scores.argsort(descending=True)]
                 views = dict(kept=k_inst, cand=c_inst)
                 if ignored is not None:
                     n_ignored += torch.bincount(ignored.labels, minlength=k)
@@ -264,6 +347,15 @@ def main(argv=None):
                         kept_outcomes.index_put_(
                             (inst.labels, kinds),
                             torch.ones(len(kinds)),
+                            accumulate=True)
+                        # a localisation error has a truth of its class
+                        loc = kinds == OUTCOMES.index('localisation')
+                        extents = extent_kinds(inst.bboxes[loc] / scale,
+                                               inst.labels[loc], gt.bboxes,
+                                               gt.labels)
+                        loc_extents.index_put_(
+                            (inst.labels[loc], extents),
+                            torch.ones(len(extents)),
                             accumulate=True)
                         if with_spreads:
                             kept_rows.append(
@@ -317,6 +409,17 @@ def main(argv=None):
         counts = kept_outcomes.sum(0) if c is None else kept_outcomes[c]
         print(f'{name:<18}' + ''.join(
             f'{100 * v / max(counts.sum(), 1):>13.1f}' for v in counts))
+    print('\nlocalisation errors by extent, % of the class\'s: inside '
+          '(80 % of the box in its best truth), covers (80 % of that truth '
+          'in the box), spans (half of two truths or more), shifted')
+    header = f'{"class":<18}{"errors":>8}' + ''.join(f'{e:>10}'
+                                                    for e in EXTENTS)
+    print(header)
+    print('-' * len(header))
+    for name, c in rows:
+        counts = loc_extents.sum(0) if c is None else loc_extents[c]
+        print(f'{name:<18}{int(counts.sum()):>8}' + ''.join(
+            f'{100 * v / max(counts.sum(), 1):>10.1f}' for v in counts))
     if not with_spreads:
         return
     kept_rows = torch.cat(kept_rows) if kept_rows else torch.zeros(0, 4)
