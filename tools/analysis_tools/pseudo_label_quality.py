@@ -266,6 +266,21 @@ def outcomes(pred_boxes, pred_labels, gt_boxes, gt_labels, iou_thr,
     return kinds
 
 
+def print_shares(rows, columns, counts, width, total=None):
+    """A table of each class's ``counts`` (class x column) as % of the
+    class's sum, one line per ``(name, class index or None for all)`` of
+    ``rows``; with ``total``, a first column of that name gives the sum."""
+    header = f'{"class":<18}' + ('' if total is None else f'{total:>8}') \
+        + ''.join(f'{c:>{width}}' for c in columns)
+    print(header)
+    print('-' * len(header))
+    for name, c in rows:
+        row = counts.sum(0) if c is None else counts[c]
+        print(f'{name:<18}' +
+              ('' if total is None else f'{int(row.sum()):>8}') + ''.join(
+                  f'{100 * v / max(row.sum(), 1):>{width}.1f}' for v in row))
+
+
 def main(argv=None):
     args = parse_args(argv)
     cfg = load_config(args.config, args.cfg_options)
@@ -402,24 +417,11 @@ def main(argv=None):
     print('\nkept pseudo-labels by outcome, % of the class\'s kept boxes '
           f'(localisation: best IoU with its class in [0.1, {args.iou}); '
           'other class: IoU >= 0.1 with another class only)')
-    header = f'{"class":<18}' + ''.join(f'{o:>13}' for o in OUTCOMES)
-    print(header)
-    print('-' * len(header))
-    for name, c in rows:
-        counts = kept_outcomes.sum(0) if c is None else kept_outcomes[c]
-        print(f'{name:<18}' + ''.join(
-            f'{100 * v / max(counts.sum(), 1):>13.1f}' for v in counts))
+    print_shares(rows, OUTCOMES, kept_outcomes, width=13)
     print('\nlocalisation errors by extent, % of the class\'s: inside '
           '(80 % of the box in its best truth), covers (80 % of that truth '
           'in the box), spans (half of two truths or more), shifted')
-    header = f'{"class":<18}{"errors":>8}' + ''.join(f'{e:>10}'
-                                                    for e in EXTENTS)
-    print(header)
-    print('-' * len(header))
-    for name, c in rows:
-        counts = loc_extents.sum(0) if c is None else loc_extents[c]
-        print(f'{name:<18}{int(counts.sum()):>8}' + ''.join(
-            f'{100 * v / max(counts.sum(), 1):>10.1f}' for v in counts))
+    print_shares(rows, EXTENTS, loc_extents, width=10, total='errors')
     if not with_spreads:
         return
     kept_rows = torch.cat(kept_rows) if kept_rows else torch.zeros(0, 4)
