@@ -371,6 +371,31 @@ def test_ignore_threshold_rows_change_only_the_threshold():
             assert cfg.get(key) == base.get(key), (name, key)
 
 
+IGNORED_CLASS_ROWS = {
+    'ignore-loc-classes': ('crazing', 'rolled-in_scale'),
+    'ignore-crazing': ('crazing', ),
+}
+
+
+@pytest.mark.parametrize('suffix', sorted(IGNORED_CLASS_ROWS))
+def test_ignored_class_rows_change_only_the_ignored_classes(suffix):
+    """``...-ignore-uncertain-<suffix>_*-20pct`` is its
+    ``...-ignore-uncertain_*`` row with ``ignored_classes`` naming the
+    classes its comment gives, by their index in the dataset's classes."""
+    row = 'dsym-joint-pass-weak-student-ignore-uncertain'
+    rest = 'yolov9_t_3k-from-sup-lr2e-4_neu-det-20pct.py'
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs', 'dsym', f'{row}-{suffix}_{rest}'))
+    base = Config.fromfile(osp.join(REPO, 'configs', 'dsym', f'{row}_{rest}'))
+    classes = cfg.neu_metainfo['classes']
+    assert tuple(classes[i] for i in cfg.model.semi_train_cfg.pop(
+        'ignored_classes')) == IGNORED_CLASS_ROWS[suffix]
+    for key in ('model', 'train_dataloader', 'train_cfg', 'optim_wrapper',
+                'param_scheduler', 'custom_hooks', 'default_hooks',
+                'val_evaluator', 'randomness'):
+        assert cfg.get(key) == base.get(key), (suffix, key)
+
+
 def test_tools_dump_the_config_without_yapf(monkeypatch, tmp_path):
     """The tools' configs log, dump and checkpoint their text unformatted
     (yapf takes seconds per call on these configs), and it loads back to
