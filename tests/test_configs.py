@@ -347,6 +347,15 @@ def test_long_stages_have_the_20pct_rows_to_compare():
     }
 
 
+def assert_same_run(cfg, base, name):
+    """``cfg`` trains and validates as ``base`` does: model, data,
+    schedule, hooks, evaluator and seed."""
+    for key in ('model', 'train_dataloader', 'train_cfg', 'optim_wrapper',
+                'param_scheduler', 'custom_hooks', 'default_hooks',
+                'val_evaluator', 'randomness'):
+        assert cfg.get(key) == base.get(key), (name, key)
+
+
 IGNORE_THRESHOLD_ROWS = sorted(
     osp.basename(p) for p in CONFIGS
     if '-ignore-uncertain-0.' in osp.basename(p))
@@ -365,10 +374,7 @@ def test_ignore_threshold_rows_change_only_the_threshold():
         assert base.model.semi_train_cfg.ignore_score_thr == 0.1
         assert cfg.model.semi_train_cfg.ignore_score_thr == float(thr) < 0.1
         cfg.model.semi_train_cfg.ignore_score_thr = 0.1
-        for key in ('model', 'train_dataloader', 'train_cfg', 'optim_wrapper',
-                    'param_scheduler', 'custom_hooks', 'default_hooks',
-                    'val_evaluator', 'randomness'):
-            assert cfg.get(key) == base.get(key), (name, key)
+        assert_same_run(cfg, base, name)
 
 
 IGNORED_CLASS_ROWS = {
@@ -390,10 +396,7 @@ def test_ignored_class_rows_change_only_the_ignored_classes(suffix):
     classes = cfg.neu_metainfo['classes']
     assert tuple(classes[i] for i in cfg.model.semi_train_cfg.pop(
         'ignored_classes')) == IGNORED_CLASS_ROWS[suffix]
-    for key in ('model', 'train_dataloader', 'train_cfg', 'optim_wrapper',
-                'param_scheduler', 'custom_hooks', 'default_hooks',
-                'val_evaluator', 'randomness'):
-        assert cfg.get(key) == base.get(key), (suffix, key)
+    assert_same_run(cfg, base, suffix)
 
 
 def test_tools_dump_the_config_without_yapf(monkeypatch, tmp_path):

@@ -188,16 +188,17 @@ def fuse_overlapping(instances, classes, iou_thr=0., mode='weighted'):
             break
         group = joined
     heads = group.unique()
-    merged = []
+    merged, best = [], []
     for g in heads:
         b, w = boxes[group == g], scores[group == g]
         merged.append(
             torch.cat([b[:, :2].min(0).values, b[:, 2:].max(0).values])
             if mode == 'union' else (b * w[:, None]).sum(0) / w.sum())
+        best.append(w.max())
     return InstanceData(
         bboxes=torch.stack(merged),
         labels=labels[heads],
-        scores=torch.stack([scores[group == g].max() for g in heads]))
+        scores=torch.stack(best))
 
 
 # how a localisation error lies against its class's truths (``extent_kinds``)
