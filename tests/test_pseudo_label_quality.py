@@ -115,6 +115,23 @@ def test_tool_scores_a_teacher_against_held_back_labels(
     assert abs(int(spreads['all'][1]) / 6 - float(rows['all'][2])) < 0.01
 
 
+def test_tool_scores_the_labeled_images_on_their_own_labels(
+        tiny_neu, tmp_path, capsys):
+    """``--images labeled`` reads the config's labeled part (here the six
+    test images) and never its unlabeled part (here a missing file)."""
+    rows = run_tool(
+        tiny_neu, tmp_path, capsys,
+        f'train_dataloader.dataset.datasets.0.data_root={tiny_neu}',
+        'train_dataloader.dataset.datasets.0.ann_file=annotations/test.json',
+        'train_dataloader.dataset.datasets.1.ann_file=missing.json',
+        args=('--images', 'labeled'))[0]
+    assert rows['pseudo-labels'][-7:-4] == ['6', 'labeled', 'images']
+    with open(osp.join(tiny_neu, 'annotations', 'test.json')) as f:
+        test = json.load(f)
+    assert float(rows['all'][1]) == round(
+        len(test['annotations']) / len(test['images']), 2)
+
+
 def test_fusion_in_the_tool_merges_kept_boxes(tiny_neu, tmp_path, capsys):
     """Fusing every class's kept boxes leaves fewer of them, none when no
     two boxes can overlap enough (IoU above 1), and no spread table."""

@@ -2,10 +2,13 @@
 """How good are a teacher's pseudo-labels? Precision and recall (IoU 0.5)
 of the boxes that a DSYM config's ``pseudo_label_filter`` keeps (and its
 ``semi_train_cfg.flip_agreement`` check, when set), on the unlabeled
-images, scored against their held-back annotations.
+images, scored against their held-back annotations (or, with ``--images
+labeled``, on the labeled images against their own: what a user without
+held-back labels can measure, on images the supervised start has seen).
 
     python tools/analysis_tools/pseudo_label_quality.py SEMI_CONFIG CKPT \
         [--gt-ann data/neu_det/annotations/labeled_100.json] [--progress 0.5]
+        [--images {unlabeled,labeled}]
 
 ``CKPT`` is a DSYM checkpoint (its teacher is used) or a supervised
 checkpoint of the config's detector. The teacher sees the unlabeled images
@@ -54,6 +57,13 @@ def parse_args(argv=None):
         default='annotations/labeled_100.json',
         help='COCO file (relative to the data root) holding the unlabeled '
         "images' annotations")
+    parser.add_argument(
+        '--images',
+        choices=('unlabeled', 'labeled'),
+        default='unlabeled',
+        help="whose pseudo-labels: the config's unlabeled images (scored "
+        "on held-back labels) or its labeled ones (on their own labels, "
+        'which the supervised start was trained on)')
     parser.add_argument('--batch-size', type=int, default=8)
     parser.add_argument('--progress', type=float, default=0.5,
                         help='training progress t/T passed to the filter')
@@ -79,15 +89,17 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def unlabeled_with_annotations(cfg, gt_ann: str) -> str:
-    """A temporary COCO file: the config's unlabeled images with their
-    annotations taken from ``gt_ann``."""
-    unlabeled = cfg.train_dataloader.dataset.datasets[1]
-    root = unlabeled.data_root
+def images_with_annotations(cfg, gt_ann: str, images='unlabeled') -> str:
+    """A temporary COCO file: the config's ``'unlabeled'`` (or
+    ``'labeled'``) training images with their annotations taken from
+    ``gt_ann``."""
+    part = cfg.train_dataloader.dataset.datasets[
+        ('labeled', 'unlabeled').index(images)]
+    root = part.data_root
     out = tempfile.NamedTemporaryFile('w', suffix='.json', delete=False)
     out.close()
     return annotations_of_images(
-        osp.join(root, unlabeled.ann_file), osp.join(root, gt_ann), out.name)
+        osp.join(root, part.ann_file), osp.join(root, gt_ann), out.name)
 
 
 def load_teacher(model, checkpoint: str) -> None:
@@ -293,7 +305,8 @@ def main(argv=None):
     preprocess = model.data_preprocessor.data_preprocessor
 
     dataset_cfg = cfg.test_dataloader.dataset.copy()
-    dataset_cfg.ann_file = unlabeled_with_annotations(cfg, args.gt_ann)
+    dataset_cfg.ann_file = images_with_annotations(cfg, args.gt_ann,
+                                                   args.images)
     try:
         dataset = DATASETS.build(dataset_cfg)  # reads the file now
     finally:
@@ -386,7 +399,7 @@ def main(argv=None):
     thresholds = next((m.thresholds for m in pl_filter.modules()
                        if isinstance(getattr(m, 'thresholds', None),
                                      torch.Tensor)), None)
-    print(f'pseudo-labels of {args.checkpoint} on {n} unlabeled images '
+    print(f'pseudo-labels of {args.checkpoint} on {n} {args.images} images '
           f'(IoU {args.iou}); filter {type(pl_filter).__name__}')
     if ignore_thr is not None:
         print(f'marked recall: the candidates kept or ignored (score >= '
