@@ -378,24 +378,25 @@ def test_ignore_threshold_rows_change_only_the_threshold():
 
 
 IGNORED_CLASS_ROWS = {
-    'ignore-loc-classes': ('crazing', 'rolled-in_scale'),
-    'ignore-crazing': ('crazing', ),
+    ('ignore-loc-classes', 20): ('crazing', 'rolled-in_scale'),
+    ('ignore-crazing', 20): ('crazing', ),
+    ('ignore-crazing', 40): ('crazing', ),
 }
 
 
-@pytest.mark.parametrize('suffix', sorted(IGNORED_CLASS_ROWS))
-def test_ignored_class_rows_change_only_the_ignored_classes(suffix):
-    """``...-ignore-uncertain-<suffix>_*-20pct`` is its
+@pytest.mark.parametrize('suffix,percent', sorted(IGNORED_CLASS_ROWS))
+def test_ignored_class_rows_change_only_the_ignored_classes(suffix, percent):
+    """``...-ignore-uncertain-<suffix>_*-<percent>pct`` is its
     ``...-ignore-uncertain_*`` row with ``ignored_classes`` naming the
     classes its comment gives, by their index in the dataset's classes."""
     row = 'dsym-joint-pass-weak-student-ignore-uncertain'
-    rest = 'yolov9_t_3k-from-sup-lr2e-4_neu-det-20pct.py'
+    rest = f'yolov9_t_3k-from-sup-lr2e-4_neu-det-{percent}pct.py'
     cfg = Config.fromfile(
         osp.join(REPO, 'configs', 'dsym', f'{row}-{suffix}_{rest}'))
     base = Config.fromfile(osp.join(REPO, 'configs', 'dsym', f'{row}_{rest}'))
     classes = cfg.neu_metainfo['classes']
     assert tuple(classes[i] for i in cfg.model.semi_train_cfg.pop(
-        'ignored_classes')) == IGNORED_CLASS_ROWS[suffix]
+        'ignored_classes')) == IGNORED_CLASS_ROWS[suffix, percent]
     assert_same_run(cfg, base, suffix)
 
 
