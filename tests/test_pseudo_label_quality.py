@@ -3,6 +3,7 @@
 import json
 import os.path as osp
 
+import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
@@ -130,6 +131,16 @@ def test_tool_scores_the_labeled_images_on_their_own_labels(
         test = json.load(f)
     assert float(rows['all'][1]) == round(
         len(test['annotations']) / len(test['images']), 2)
+
+
+def test_tool_names_a_labeled_part_without_an_image_list():
+    cfg = Config(
+        dict(train_dataloader=dict(dataset=dict(datasets=[
+            dict(type='RepeatDataset', dataset=dict(), times=2),
+            dict(type='CocoDataset', ann_file='u.json', data_root='d')
+        ]))))
+    with pytest.raises(ValueError, match=r'datasets\.0 .*RepeatDataset'):
+        quality.images_with_annotations(cfg, 'gt.json', 'labeled')
 
 
 def test_fusion_in_the_tool_merges_kept_boxes(tiny_neu, tmp_path, capsys):

@@ -93,8 +93,13 @@ def images_with_annotations(cfg, gt_ann: str, images='unlabeled') -> str:
     """A temporary COCO file: the config's ``'unlabeled'`` (or
     ``'labeled'``) training images with their annotations taken from
     ``gt_ann``."""
-    part = cfg.train_dataloader.dataset.datasets[
-        ('labeled', 'unlabeled').index(images)]
+    index = ('labeled', 'unlabeled').index(images)
+    part = cfg.train_dataloader.dataset.datasets[index]
+    if 'ann_file' not in part:
+        raise ValueError(
+            f'train_dataloader.dataset.datasets.{index} (the {images} '
+            f"images, type {part.get('type')}) has no ann_file: the tool "
+            'reads the image list of a plain dataset, not of a wrapper')
     root = part.data_root
     out = tempfile.NamedTemporaryFile('w', suffix='.json', delete=False)
     out.close()
