@@ -55,8 +55,8 @@ def parse_args(argv=None):
     parser.add_argument(
         '--gt-ann',
         default='annotations/labeled_100.json',
-        help='COCO file (relative to the data root) holding the unlabeled '
-        "images' annotations")
+        help='COCO file (relative to the data root) holding the scored '
+        "images' annotations (see --images)")
     parser.add_argument(
         '--images',
         choices=('unlabeled', 'labeled'),
