@@ -400,6 +400,30 @@ def test_ignored_class_rows_change_only_the_ignored_classes(suffix, percent):
     assert_same_run(cfg, base, suffix)
 
 
+@pytest.mark.parametrize('row', [
+    'dsym-sup-only', 'dsym-joint-pass-weak-student-ignore-uncertain'])
+def test_10pct_rows_are_their_20pct_rows_on_the_10pct_split(row):
+    """A 10 % row of the lr-2e-4 stage trains as its 20 % row but for the
+    split: its labeled and unlabeled files, its published start and its
+    labeled boxes per image."""
+    rest = 'yolov9_t_3k-from-sup-lr2e-4_neu-det-{}pct.py'
+    cfg, base = (Config.fromfile(
+        osp.join(REPO, 'configs', 'dsym', f'{row}_{rest.format(pct)}'))
+                 for pct in (10, 20))
+    sets = cfg.train_dataloader.dataset.datasets
+    assert [d.ann_file for d in sets] == [
+        'annotations/labeled_10.json', 'annotations/unlabeled_10.json']
+    assert cfg.model.detector.init_cfg.checkpoint == \
+        cfg.neu_semi_finetune_published_detector[10]['init_cfg']['checkpoint']
+    filt = cfg.model.semi_train_cfg.pseudo_label_filter
+    assert filt.boxes_per_image == cfg.neu_semi_boxes_per_image[10]
+    for d, d20 in zip(sets, base.train_dataloader.dataset.datasets):
+        d.ann_file = d20.ann_file
+    cfg.model.detector.init_cfg = base.model.detector.init_cfg
+    filt.boxes_per_image = cfg.neu_semi_boxes_per_image[20]
+    assert_same_run(cfg, base, row)
+
+
 def test_tools_dump_the_config_without_yapf(monkeypatch, tmp_path):
     """The tools' configs log, dump and checkpoint their text unformatted
     (yapf takes seconds per call on these configs), and it loads back to

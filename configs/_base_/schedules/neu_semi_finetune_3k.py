@@ -12,6 +12,8 @@ neu_semi_finetune_lr = 0.002
 neu_semi_finetune_low_lr = neu_semi_finetune_lr / 10
 # (``model.detector`` of such a stage, by percent labeled)
 neu_semi_finetune_published_detector = {
+    10: dict(init_cfg=dict(checkpoint='checkpoints/yolov9_t_1xb16-100e_'
+                           'neu-det-10pct-ac8c9735.pth')),
     20: dict(init_cfg=dict(checkpoint='checkpoints/yolov9_t_1xb16-100e_'
                            'neu-det-20pct-5f004d12.pth')),
     40: dict(init_cfg=dict(checkpoint='checkpoints/yolov9_t_1xb16-100e_'
