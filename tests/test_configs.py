@@ -1,5 +1,6 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
 import copy
+import functools
 import glob
 import os.path as osp
 
@@ -22,6 +23,18 @@ from .conftest import REPO
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
                          recursive=True) if '_base_' not in p)
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed_config(path):
+    return Config.fromfile(path)
+
+
+def config_of(path):
+    """``Config.fromfile(path)``, parsed once per session (the configs
+    inherit from deep bases, and every config is read by several tests); a
+    copy, so that a test may change it."""
+    return copy.deepcopy(_parsed_config(path))
 
 
 def sample(boxes):
@@ -48,7 +61,7 @@ def test_every_family_has_configs():
 @pytest.mark.parametrize('path', CONFIGS,
                          ids=[osp.basename(p) for p in CONFIGS])
 def test_config_builds_and_runs_forward(path):
-    cfg = Config.fromfile(path)
+    cfg = config_of(path)
     init_default_scope(cfg.get('default_scope', 'mmdet'))
     assert 'dsym_mm' in cfg.custom_imports.imports
     train_sets = cfg.train_dataloader.dataset.get(
@@ -175,11 +188,11 @@ def test_finetune_stage_starts_from_its_supervised_runs_last_checkpoint():
     move its stages' checkpoint with it."""
     stages = 0
     for path in CONFIGS:
-        cfg = Config.fromfile(path)
+        cfg = config_of(path)
         if not cfg.get('supervised_config'):
             continue
         stages += 1
-        sup = Config.fromfile(osp.join(REPO, cfg.supervised_config))
+        sup = config_of(osp.join(REPO, cfg.supervised_config))
         name = osp.splitext(osp.basename(cfg.supervised_config))[0]
         checkpoint = cfg.model.detector.init_cfg.checkpoint
         if checkpoint.startswith('checkpoints/'):
