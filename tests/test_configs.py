@@ -420,7 +420,7 @@ def test_10pct_rows_are_their_20pct_rows_on_the_10pct_split(row):
     split: its labeled and unlabeled files, its published start and its
     labeled boxes per image."""
     rest = 'yolov9_t_3k-from-sup-lr2e-4_neu-det-{}pct.py'
-    cfg, base = (Config.fromfile(
+    cfg, base = (config_of(
         osp.join(REPO, 'configs', 'dsym', f'{row}_{rest.format(pct)}'))
                  for pct in (10, 20))
     sets = cfg.train_dataloader.dataset.datasets
