@@ -735,10 +735,8 @@ def test_real_views_project_boxes_like_the_transforms_move_them(
                                        get_box_tensor)
     cfg = tiny_cfg(tiny_neu)
     dataset_cfg = copy.deepcopy(cfg.train_dataloader.dataset.datasets[0])
-    pipeline = copy.deepcopy(cfg.neu_semi_unsup_pipelines[view])
-    assert pipeline[1].type.endswith('LoadEmptyAnnotations')
-    pipeline[1] = dict(type='mmdet.LoadAnnotations', with_bbox=True)
-    dataset_cfg.pipeline = pipeline
+    dataset_cfg.pipeline = copy.deepcopy(
+        [*cfg.neu_semi_oracle_load, cfg.neu_semi_unsup_branches[view]])
     init_default_scope(cfg.default_scope)
     dataset = DATASETS.build(dataset_cfg)
     np.random.seed(0)  # the transforms draw from numpy and random

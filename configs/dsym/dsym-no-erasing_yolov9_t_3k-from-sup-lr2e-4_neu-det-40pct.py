@@ -6,5 +6,12 @@
 # of the no-geometric row: each drops one part of the strong view.
 _base_ = './dsym_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py'
 
-train_dataloader = dict(dataset=dict(
-    datasets=_base_.neu_semi_finetune_view_datasets['no_erasing'][40]))
+train_dataloader = dict(
+    dataset=dict(datasets=[
+        _base_.train_dataloader.dataset.datasets[0],
+        dict(_base_.train_dataloader.dataset.datasets[1],
+             pipeline=[
+                 *_base_.neu_semi_unsup_load,
+                 _base_.neu_semi_unsup_branches['no_erasing']
+             ])
+    ]))

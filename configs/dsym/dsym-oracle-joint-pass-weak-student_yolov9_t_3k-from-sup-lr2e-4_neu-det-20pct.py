@@ -7,5 +7,10 @@ _base_ = './dsym-oracle-joint-pass-weak-student_yolov9_t_3k-from-sup-lr2e-4_neu-
 
 supervised_config = 'configs/yolov9/yolov9_t_1xb16-100e_neu-det-20pct.py'
 model = dict(detector=_base_.neu_semi_finetune_published_detector[20])
+# the unlabeled half stays the whole training pool with its labels
 train_dataloader = dict(
-    dataset=dict(datasets=_base_.neu_semi_oracle_view_datasets['weak'][20]))
+    dataset=dict(datasets=[
+        dict(_base_.train_dataloader.dataset.datasets[0],
+             ann_file='annotations/labeled_20.json'),
+        _base_.train_dataloader.dataset.datasets[1]
+    ]))

@@ -12,7 +12,7 @@
 # unlabeled images give at 2e-4").
 _base_ = './dsym-sup-only_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py'
 
-neu_semi_labeled_40 = _base_.neu_semi_finetune_split_datasets[40][0]
+neu_semi_labeled_40 = _base_.train_dataloader.dataset.datasets[0]
 neu_semi_branch_sup = neu_semi_labeled_40['pipeline'][-1]
 train_dataloader = dict(
     dataset=dict(datasets=[

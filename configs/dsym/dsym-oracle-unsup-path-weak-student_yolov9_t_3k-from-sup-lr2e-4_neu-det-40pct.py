@@ -6,4 +6,11 @@
 _base_ = './dsym-oracle-unsup-path_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py'
 
 train_dataloader = dict(
-    dataset=dict(datasets=_base_.neu_semi_oracle_view_datasets['weak'][40]))
+    dataset=dict(datasets=[
+        _base_.train_dataloader.dataset.datasets[0],
+        dict(_base_.train_dataloader.dataset.datasets[1],
+             pipeline=[
+                 *_base_.neu_semi_oracle_load,
+                 _base_.neu_semi_unsup_branches['weak']
+             ])
+    ]))

@@ -15,4 +15,12 @@ model = dict(
             _delete_=True, type='mmdet.ScoreThresholdFilter',
             score_thr=0.5)))
 train_dataloader = dict(
-    dataset=dict(datasets=_base_.neu_semi_oracle_view_datasets['strong'][40]))
+    dataset=dict(datasets=[
+        _base_.train_dataloader.dataset.datasets[0],
+        dict(_base_.train_dataloader.dataset.datasets[1],
+             ann_file='annotations/labeled_100.json',
+             pipeline=[
+                 *_base_.neu_semi_oracle_load,
+                 _base_.neu_semi_unsup_branches['strong']
+             ])
+    ]))

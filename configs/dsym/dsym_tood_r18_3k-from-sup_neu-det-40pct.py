@@ -16,7 +16,11 @@ model = dict(
     semi_train_cfg=_base_.neu_semi_finetune_dsym_cfg)
 # the supervised run ended without mosaic: so do the labeled images here
 train_dataloader = dict(
-    dataset=dict(datasets=_base_.neu_semi_finetune_split_datasets[40]))
+    dataset=dict(datasets=[
+        dict(_base_.train_dataloader.dataset.datasets[0],
+             pipeline=_base_.neu_semi_sup_pipeline_stage2),
+        _base_.train_dataloader.dataset.datasets[1]
+    ]))
 optim_wrapper = dict(optimizer=dict(lr=_base_.neu_semi_finetune_lr))
 train_cfg = dict(max_iters=_base_.neu_semi_finetune_max_iters)
 param_scheduler = _base_.neu_semi_finetune_param_scheduler

@@ -4,7 +4,12 @@ _base_ = './dsym_yolov9_t_3k-from-sup_neu-det-40pct.py'
 
 supervised_config = 'configs/yolov9/yolov9_t_1xb16-100e_neu-det-10pct.py'
 train_dataloader = dict(
-    dataset=dict(datasets=_base_.neu_semi_finetune_split_datasets[10]))
+    dataset=dict(datasets=[
+        dict(_base_.train_dataloader.dataset.datasets[0],
+             ann_file='annotations/labeled_10.json'),
+        dict(_base_.train_dataloader.dataset.datasets[1],
+             ann_file='annotations/unlabeled_10.json')
+    ]))
 model = dict(
     detector=dict(
         init_cfg=dict(checkpoint='work_dirs/yolov9_t_1xb16-100e_neu-det-'

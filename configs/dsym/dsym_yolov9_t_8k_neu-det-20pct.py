@@ -2,7 +2,12 @@
 _base_ = './dsym_yolov9_t_8k_neu-det-40pct.py'
 
 train_dataloader = dict(
-    dataset=dict(datasets=_base_.neu_semi_split_datasets[20]))
+    dataset=dict(datasets=[
+        dict(_base_.train_dataloader.dataset.datasets[0],
+             ann_file='annotations/labeled_20.json'),
+        dict(_base_.train_dataloader.dataset.datasets[1],
+             ann_file='annotations/unlabeled_20.json')
+    ]))
 model = dict(
     semi_train_cfg=dict(
         pseudo_label_filter=dict(

@@ -183,28 +183,35 @@ neu_semi_sup_aug = [
     *neu_last_transforms[:-1],
     neu_semi_weak[-1],
 ]
-# the unlabeled images with the student on another view (ablations of
-# dsym_mm: the paper's strong view, colour-only, the strong view without
-# erasing, the weak view itself, or the labeled images' augmentation)
-neu_semi_student_views = dict(
-    strong=neu_semi_strong,
-    colour=[
-        step['transforms'][0] if step['type'] == 'mmdet.RandomOrder' else step
-        for step in neu_semi_strong
-    ],
-    no_erasing=[
-        step for step in neu_semi_strong
-        if step['type'] != 'mmdet.RandomErasing'
-    ],
-    weak=neu_semi_weak,
-    sup_aug=neu_semi_sup_aug)
-neu_semi_unsup_pipelines = {
-    name: [
-        *neu_semi_unsup_pipeline[:-1],
-        dict(neu_semi_unsup_pipeline[-1], unsup_student=view)
-    ]
-    for name, view in neu_semi_student_views.items()
+# the MultiBranch step of the unlabeled images for each student view: the
+# paper's strong view, and the ablations of dsym_mm (colour-only, the strong
+# view without erasing, the weak view itself, or the labeled images'
+# augmentation). A row that changes the view swaps this last step of its
+# unlabeled dataset's pipeline (MMEngine replaces lists whole).
+neu_semi_unsup_branches = {
+    name: dict(neu_semi_unsup_pipeline[-1], unsup_student=view)
+    for name, view in dict(
+        strong=neu_semi_strong,
+        colour=[
+            step['transforms'][0]
+            if step['type'] == 'mmdet.RandomOrder' else step
+            for step in neu_semi_strong
+        ],
+        no_erasing=[
+            step for step in neu_semi_strong
+            if step['type'] != 'mmdet.RandomErasing'
+        ],
+        weak=neu_semi_weak,
+        sup_aug=neu_semi_sup_aug).items()
 }
+# the unlabeled images' loading steps, and those of the OracleLabelDSYM
+# diagnostics (true labels through DSYM's unlabeled path: the annotations
+# are loaded, from a file that holds them)
+neu_semi_unsup_load = neu_semi_unsup_pipeline[:-1]
+neu_semi_oracle_load = [
+    neu_semi_unsup_load[0],
+    dict(type='mmdet.LoadAnnotations', with_bbox=True)
+]
 neu_semi_labeled = dict(
     neu_train_dataloader['dataset'],
     ann_file='annotations/labeled_40.json',
@@ -217,18 +224,6 @@ neu_semi_unlabeled = dict(
     data_prefix=dict(img='images/'),
     filter_cfg=dict(filter_empty_gt=False),
     pipeline=neu_semi_unsup_pipeline)
-# [labeled, unlabeled] of each split (percent of the training pool labeled)
-neu_semi_split_datasets = {
-    10: [
-        dict(neu_semi_labeled, ann_file='annotations/labeled_10.json'),
-        dict(neu_semi_unlabeled, ann_file='annotations/unlabeled_10.json')
-    ],
-    20: [
-        dict(neu_semi_labeled, ann_file='annotations/labeled_20.json'),
-        dict(neu_semi_unlabeled, ann_file='annotations/unlabeled_20.json')
-    ],
-    40: [neu_semi_labeled, neu_semi_unlabeled],
-}
 # A stage that continues a finished supervised run (the 100-epoch schedule
 # ends without mosaic) trains its labeled images without mosaic too.
 neu_semi_sup_pipeline_stage2 = [
@@ -236,39 +231,10 @@ neu_semi_sup_pipeline_stage2 = [
     dict(type='mmdet.MultiBranch', branch_field=neu_semi_branches,
          sup=neu_train_pipeline_stage2[-1])
 ]
-neu_semi_finetune_split_datasets = {
-    percent: [dict(labeled, pipeline=neu_semi_sup_pipeline_stage2), unlabeled]
-    for percent, (labeled, unlabeled) in neu_semi_split_datasets.items()
-}
-# the same with the student on each of neu_semi_student_views
-neu_semi_finetune_view_datasets = {
-    view: {
-        percent: [labeled, dict(unlabeled, pipeline=pipeline)]
-        for percent, (labeled,
-                      unlabeled) in neu_semi_finetune_split_datasets.items()
-    }
-    for view, pipeline in neu_semi_unsup_pipelines.items()
-}
-# the same with true labels for the unlabeled half, drawn from the whole
-# training pool with their annotations loaded: for the OracleLabelDSYM
-# diagnostics only (the true labels through DSYM's unlabeled path)
-neu_semi_oracle_view_datasets = {
-    view: {
-        percent: [
-            labeled,
-            dict(unlabeled,
-                 ann_file='annotations/labeled_100.json',
-                 pipeline=[
-                     unlabeled['pipeline'][0],
-                     dict(type='mmdet.LoadAnnotations', with_bbox=True),
-                     *unlabeled['pipeline'][2:]
-                 ])
-        ]
-        for percent, (labeled, unlabeled) in datasets.items()
-    }
-    for view, datasets in neu_semi_finetune_view_datasets.items()
-}
-# each batch: 8 labeled + 8 unlabeled images
+# Each batch: 8 labeled + 8 unlabeled images. The datasets are those of the
+# 40 % split; a row of another split sets the two ann_files
+# (annotations/{labeled,unlabeled}_<percent>.json), as MMDetection's
+# semi-supervised configs do.
 neu_semi_train_dataloader = dict(
     batch_size=16,
     num_workers=neu_num_workers,
