@@ -455,6 +455,25 @@ def test_ignored_boxes_need_a_head_that_leaves_them_out(tiny_neu):
         'ignore_score_thr'] == 0.1
 
 
+@pytest.mark.parametrize('nested', [False, True])
+def test_filter_thresholds_must_cover_the_heads_classes(tiny_neu, nested):
+    """A config for another dataset that keeps NEU-DET's boxes_per_image
+    fails when the model is built, naming the key, not mid-training."""
+    five = dict(type='mmdet.ClassFrequencyThresholdFilter',
+                boxes_per_image=[0.3] * 5)
+    filt = dict(type='mmdet.SequentialPseudoLabelFilter', filters=[
+        dict(type='mmdet.ClasswiseNMSFilter', iou_threshold=0.5), five
+    ]) if nested else five
+    cfg = tiny_cfg(tiny_neu, pseudo_label_filter=filt)
+    key = 'pseudo_label_filter.filters.1' if nested else 'pseudo_label_filter'
+    with pytest.raises(ValueError,
+                       match=rf'semi_train_cfg\.{key} has thresholds for 5 '
+                       r"classes; the detector's head predicts 6"):
+        build(cfg)
+    five['boxes_per_image'] = [0.3] * 6  # one per class: it builds
+    assert build(tiny_cfg(tiny_neu, pseudo_label_filter=filt)) is not None
+
+
 FLIP_AGREEMENT = dict(iou_thr=0.7, score_thr=0.1)
 
 

@@ -17,6 +17,7 @@ from mmengine.structures import InstanceData
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from dsym_mm.registry import MODELS, TASK_UTILS
+from ..pseudo_label_filters import PerClassThresholdFilter
 
 
 @contextmanager
@@ -156,6 +157,18 @@ class DSYM(SemiBaseDetector):
             init_cfg=init_cfg)
         self.pseudo_label_filter = TASK_UTILS.build(
             self.semi_train_cfg.pseudo_label_filter)
+        num_classes = getattr(self.student.bbox_head, 'num_classes', None)
+        for name, module in self.pseudo_label_filter.named_modules():
+            if (isinstance(module, PerClassThresholdFilter)
+                    and num_classes is not None
+                    and len(module.seen) != num_classes):
+                key = 'pseudo_label_filter' + (f'.{name}' if name else '')
+                raise ValueError(
+                    f'semi_train_cfg.{key} has thresholds for '
+                    f'{len(module.seen)} classes; the detector\'s head '
+                    f'predicts {num_classes} (boxes_per_image: '
+                    'tools/analysis_tools/boxes_per_image.py counts them '
+                    'on the labeled images)')
         self.teacher_test_cfg = None
         if self.semi_train_cfg.get('teacher_test_cfg', None):
             self.teacher_test_cfg = ConfigDict(
