@@ -2,6 +2,7 @@
 import copy
 import functools
 import glob
+import re
 import os.path as osp
 
 import numpy as np
@@ -464,3 +465,53 @@ def test_tools_dump_the_config_without_yapf(monkeypatch, tmp_path):
     again = Config.fromfile(str(dumped))
     assert again.to_dict() == cfg.to_dict()
     assert again.train_cfg.max_iters == 7 and again.filename == str(dumped)
+
+
+def readme_example_configs():
+    """The configs of README's "Your own data", by their path there."""
+    with open(osp.join(REPO, 'README.md')) as f:
+        text = f.read()
+    return dict(
+        re.findall(r'<!-- example-config: (\S+) -->\n```python\n(.*?)```',
+                   text, re.S))
+
+
+def test_readme_own_data_configs_set_every_dataset_and_build(tmp_path):
+    examples = readme_example_configs()
+    sup_name = 'my_defects/yolov9_t_1xb16-100e_my-defects.py'
+    dsym_name = 'my_defects/dsym_yolov9_t_3k-from-sup_my-defects.py'
+    assert sorted(examples) == sorted([sup_name, dsym_name])
+    cfgs = {}
+    for name, text in examples.items():
+        path = tmp_path / name
+        path.parent.mkdir(exist_ok=True)
+        # the README's configs sit in configs/my_defects/
+        path.write_text(
+            text.replace("_base_ = '../", f"_base_ = '{REPO}/configs/"))
+        cfgs[name] = Config.fromfile(str(path))
+    classes = ('scratch', 'dent', 'stain')
+    for cfg in cfgs.values():
+        train = cfg.train_dataloader.dataset.get(
+            'datasets', [cfg.train_dataloader.dataset])
+        for dataset in [*train, cfg.val_dataloader.dataset,
+                        cfg.test_dataloader.dataset]:
+            assert tuple(dataset.metainfo.classes) == classes
+            assert dataset.data_root == 'data/my_defects/'
+        assert train[0].ann_file == 'annotations/labeled.json'
+        assert cfg.test_dataloader.dataset.ann_file == 'annotations/test.json'
+        assert [m.get('ann_file') for m in cfg.test_evaluator] == \
+            [None, 'data/my_defects/annotations/test.json']
+    sup, semi = cfgs[sup_name], cfgs[dsym_name]
+    labeled, unlabeled = semi.train_dataloader.dataset.datasets
+    assert unlabeled.ann_file == 'annotations/unlabeled.json'
+    assert unlabeled.pipeline[1].type == 'mmdet.LoadEmptyAnnotations'
+    # the stage starts from the supervised config's last checkpoint
+    assert semi.supervised_config == f'configs/{sup_name}'
+    assert semi.model.detector.init_cfg.checkpoint == \
+        'work_dirs/yolov9_t_1xb16-100e_my-defects/epoch_100.pth'
+    init_default_scope('mmyolo')
+    assert MODELS.build(sup.model).bbox_head.num_classes == 3
+    semi.model.detector.init_cfg = None
+    model = MODELS.build(semi.model)
+    assert model.student.bbox_head.num_classes == 3
+    assert len(model.pseudo_label_filter.boxes_per_image) == 3
