@@ -53,6 +53,23 @@ def load_neu_converter():
     return load_tool('dataset_converters', 'neu_det.py')
 
 
+def voc_boxes_per_image(neu_root: str, split_file: str, classes) -> list:
+    """Boxes per image of each class over the images that ``split_file``
+    lists, counted on NEU-DET's raw VOC files (independently of the
+    converter and of the datasets)."""
+    import numpy as np
+
+    from dsym_mm.datasets.voc_annotations import parse_voc_xml
+    with open(split_file) as f:
+        stems = f.read().split()
+    counts = np.zeros(len(classes))
+    for stem in stems:
+        record = parse_voc_xml(
+            osp.join(neu_root, 'annotations', stem + '.xml'), classes)
+        np.add.at(counts, record['labels'], 1)
+    return counts / len(stems)
+
+
 @pytest.fixture(scope='session')
 def tiny_neu(neu_root, tmp_path_factory):
     """A tiny converted NEU-DET: 8 labeled, 8 unlabeled and 6 test images.

@@ -1,12 +1,13 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
 """tools/analysis_tools/boxes_per_image.py: the labeled images' box density
 that ClassFrequencyThresholdFilter keeps."""
+import ast
 import os.path as osp
 
 import numpy as np
 import pytest
 
-from .conftest import REPO, load_tool
+from .conftest import REPO, load_tool, voc_boxes_per_image
 
 boxes_per_image = load_tool('analysis_tools', 'boxes_per_image.py')
 CONFIG = osp.join(REPO, 'configs', 'dsym_neu_40pct.py')
@@ -21,30 +22,19 @@ def tiny_options(tiny_neu, *flags, options=()):
     ]
 
 
-def expected_density(tiny_neu, neu_root):
-    """Recounted from the raw VOC files of the tiny split."""
-    from dsym_mm.datasets.voc_annotations import parse_voc_xml
-    neu = load_tool('dataset_converters', 'neu_det.py')
-    with open(osp.join(tiny_neu, '..', 'splits', 'labeled_tiny.txt')) as f:
-        stems = f.read().split()
-    counts = np.zeros(len(neu.CLASSES))
-    for stem in stems:
-        record = parse_voc_xml(
-            osp.join(neu_root, 'annotations', stem + '.xml'), neu.CLASSES)
-        np.add.at(counts, record['labels'], 1)
-    return counts / len(stems)
-
-
 def test_counts_the_labeled_images_and_checks_the_filter(
         tiny_neu, neu_root, capsys):
-    expected = expected_density(tiny_neu, neu_root)
+    expected = voc_boxes_per_image(
+        neu_root, osp.join(tiny_neu, '..', 'splits', 'labeled_tiny.txt'),
+        load_tool('dataset_converters', 'neu_det.py').CLASSES)
     assert expected[:4].min() > 0 and expected[4:].max() == 0
     # the config's filter holds the 40 % split's numbers, not these
     assert boxes_per_image.main(tiny_options(tiny_neu, '--check')) == 1
     out = capsys.readouterr().out
     assert 'labeled_tiny.json: 8 images' in out
     printed = out.split('boxes_per_image=')[1].splitlines()[0]
-    np.testing.assert_allclose(eval(printed), expected, atol=0.005)
+    np.testing.assert_allclose(
+        ast.literal_eval(printed), expected, atol=0.005)
     assert 'set model.semi_train_cfg.pseudo_label_filter' in out
     # without --check the tool only reports
     assert boxes_per_image.main(tiny_options(tiny_neu)) == 0
@@ -59,14 +49,14 @@ def test_counts_the_labeled_images_and_checks_the_filter(
 
 
 def test_finds_the_numbers_inside_a_sequential_filter():
-    nested = dict(type='SequentialPseudoLabelFilter', filters=[
-        dict(type='ClasswiseNMSFilter', iou_thr=0.5),
-        dict(type='ClassFrequencyThresholdFilter',
-             boxes_per_image=[0.1, 0.2])
+    nested = dict(type='mmdet.SequentialPseudoLabelFilter', filters=[
+        dict(type='mmdet.ClasswiseNMSFilter', iou_threshold=0.5),
+        dict(type='mmdet.ClassFrequencyThresholdFilter',
+             boxes_per_image=[0.25, 0.5])
     ])
-    assert boxes_per_image.find_boxes_per_image(nested) == [0.1, 0.2]
+    assert boxes_per_image.find_boxes_per_image(nested) == [0.25, 0.5]
     assert boxes_per_image.find_boxes_per_image(
-        dict(type='ScoreThresholdFilter', score_thr=0.5)) is None
+        dict(type='mmdet.ScoreThresholdFilter', score_thr=0.5)) is None
 
 
 def test_an_empty_labeled_file_is_named(tiny_neu, tmp_path):

@@ -2,8 +2,8 @@
 import copy
 import functools
 import glob
-import re
 import os.path as osp
+import re
 
 import numpy as np
 import pytest
@@ -19,7 +19,7 @@ from dsym_mm.apis import load_config
 from dsym_mm.engine import to_channels_last, trains_channels_last
 from dsym_mm.registry import MODELS
 
-from .conftest import REPO
+from .conftest import REPO, voc_boxes_per_image
 
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
@@ -127,23 +127,16 @@ def test_config_builds_and_runs_forward(path):
 @pytest.mark.parametrize('pct', [10, 20, 40])
 def test_dsym_filter_uses_its_split_box_density(pct, neu_root):
     """The pseudo-label filter's boxes per image are the labeled split's."""
-    from dsym_mm.datasets.voc_annotations import parse_voc_xml
     name = 'dsym_neu_40pct.py' if pct == 40 else f'dsym_neu_{pct}pct.py'
     cfg = Config.fromfile(osp.join(REPO, 'configs', name))
     filt = cfg.model.semi_train_cfg.pseudo_label_filter
     classes = cfg.train_dataloader.dataset.datasets[0].metainfo.classes
     assert cfg.train_dataloader.dataset.datasets[0].ann_file.endswith(
         f'labeled_{pct}.json')
-    with open(osp.join(REPO, 'splits', 'neu_det',
-                       f'labeled_{pct}.txt')) as f:
-        stems = f.read().split()
-    counts = np.zeros(len(classes))
-    for stem in stems:
-        record = parse_voc_xml(
-            osp.join(neu_root, 'annotations', stem + '.xml'), classes)
-        np.add.at(counts, record['labels'], 1)
-    np.testing.assert_allclose(filt.boxes_per_image, counts / len(stems),
-                               atol=0.005)
+    counted = voc_boxes_per_image(
+        neu_root, osp.join(REPO, 'splits', 'neu_det', f'labeled_{pct}.txt'),
+        classes)
+    np.testing.assert_allclose(filt.boxes_per_image, counted, atol=0.005)
 
 
 @pytest.mark.parametrize('pct', [10, 20, 40, 100])
@@ -502,7 +495,7 @@ def test_readme_own_data_configs_set_every_dataset_and_build(tmp_path):
         assert [m.get('ann_file') for m in cfg.test_evaluator] == \
             [None, 'data/my_defects/annotations/test.json']
     sup, semi = cfgs[sup_name], cfgs[dsym_name]
-    labeled, unlabeled = semi.train_dataloader.dataset.datasets
+    unlabeled = semi.train_dataloader.dataset.datasets[1]
     assert unlabeled.ann_file == 'annotations/unlabeled.json'
     assert unlabeled.pipeline[1].type == 'mmdet.LoadEmptyAnnotations'
     # the stage starts from the supervised config's last checkpoint

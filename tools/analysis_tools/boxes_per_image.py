@@ -24,6 +24,8 @@ from mmengine.config import ConfigDict, DictAction
 from mmengine.registry import init_default_scope
 
 from dsym_mm.apis import load_config
+from dsym_mm.models import per_class_filters
+from dsym_mm.registry import TASK_UTILS
 
 
 def parse_args(argv=None):
@@ -65,16 +67,15 @@ def count_boxes_per_image(dataset_cfg: ConfigDict):
 
 
 def find_boxes_per_image(filter_cfg) -> Optional[list]:
-    """The ``boxes_per_image`` of a filter config, also inside a
-    ``SequentialPseudoLabelFilter``'s ``filters``."""
-    if not isinstance(filter_cfg, dict):
+    """The ``boxes_per_image`` of the filter that ``filter_cfg`` builds, also
+    inside a ``SequentialPseudoLabelFilter`` (None if it counts none)."""
+    if filter_cfg is None:
         return None
-    if 'boxes_per_image' in filter_cfg:
-        return list(filter_cfg['boxes_per_image'])
-    for child in filter_cfg.get('filters', []):
-        found = find_boxes_per_image(child)
-        if found is not None:
-            return found
+    pl_filter = TASK_UTILS.build(filter_cfg)
+    for _, module in per_class_filters(pl_filter):
+        if hasattr(module, 'boxes_per_image'):
+            # float32 buffer: back to the config's decimals
+            return [round(v, 6) for v in module.boxes_per_image.tolist()]
     return None
 
 

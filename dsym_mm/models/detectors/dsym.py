@@ -17,7 +17,7 @@ from mmengine.structures import InstanceData
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from dsym_mm.registry import MODELS, TASK_UTILS
-from ..pseudo_label_filters import PerClassThresholdFilter
+from ..pseudo_label_filters import per_class_filters
 
 
 @contextmanager
@@ -158,10 +158,8 @@ class DSYM(SemiBaseDetector):
         self.pseudo_label_filter = TASK_UTILS.build(
             self.semi_train_cfg.pseudo_label_filter)
         num_classes = getattr(self.student.bbox_head, 'num_classes', None)
-        for name, module in self.pseudo_label_filter.named_modules():
-            if (isinstance(module, PerClassThresholdFilter)
-                    and num_classes is not None
-                    and len(module.seen) != num_classes):
+        for name, module in per_class_filters(self.pseudo_label_filter):
+            if num_classes is not None and len(module.seen) != num_classes:
                 key = 'pseudo_label_filter' + (f'.{name}' if name else '')
                 raise ValueError(
                     f'semi_train_cfg.{key} has thresholds for '

@@ -3,7 +3,8 @@ from .base_pseudo_label_filter import BasePseudoLabelFilter
 from .class_adaptive_threshold_filter import ClassAdaptiveThresholdFilter
 from .class_frequency_threshold_filter import ClassFrequencyThresholdFilter
 from .class_wise_nms_filter import ClasswiseNMSFilter
-from .per_class_threshold_filter import PerClassThresholdFilter
+from .per_class_threshold_filter import (PerClassThresholdFilter,
+                                         per_class_filters)
 from .score_threshold_filter import ScoreThresholdFilter
 from .sequential_pseudo_label_filter import SequentialPseudoLabelFilter
 
@@ -11,5 +12,5 @@ __all__ = [
     'BasePseudoLabelFilter', 'ClassAdaptiveThresholdFilter',
     'ClassFrequencyThresholdFilter', 'ClasswiseNMSFilter',
     'PerClassThresholdFilter', 'ScoreThresholdFilter',
-    'SequentialPseudoLabelFilter'
+    'SequentialPseudoLabelFilter', 'per_class_filters'
 ]

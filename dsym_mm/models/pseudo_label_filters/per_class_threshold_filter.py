@@ -1,8 +1,9 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
 from abc import abstractmethod
-from typing import List
+from typing import Iterator, List, Tuple
 
 import torch
+import torch.nn as nn
 from mmdet.structures import SampleList
 from mmengine.structures import InstanceData
 
@@ -58,3 +59,12 @@ class PerClassThresholdFilter(BasePseudoLabelFilter):
             inst.scores >= thresholds[inst.labels]
             for inst in pseudo_instances
         ]
+
+
+def per_class_filters(
+        pl_filter: nn.Module) -> Iterator[Tuple[str, PerClassThresholdFilter]]:
+    """The per-class threshold filters in ``pl_filter`` (itself, or inside a
+    :class:`SequentialPseudoLabelFilter`), with their module names."""
+    for name, module in pl_filter.named_modules():
+        if isinstance(module, PerClassThresholdFilter):
+            yield name, module
