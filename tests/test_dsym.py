@@ -845,6 +845,126 @@ def test_oracle_says_when_the_unlabeled_images_carry_no_annotations(
         model.teacher_predict(torch.zeros(1, 3, 64, 64), [sample])
 
 
+def oracle_view(num_boxes, img_path='crazing_7.jpg'):
+    """An identity teacher view of a 200 px image holding ``num_boxes``
+    annotated boxes of all six classes in turn."""
+    sample = view_sample(np.eye(3, dtype=np.float32), shape=(200, 200))
+    sample.set_metainfo(dict(img_path=img_path))
+    x = torch.arange(num_boxes, dtype=torch.float) * 2
+    sample.gt_instances = InstanceData(
+        bboxes=torch.stack([x, x, x + 40, x + 40], 1),
+        labels=torch.arange(num_boxes) % 6)
+    return sample
+
+
+def test_oracle_recall_misses_the_same_annotations_every_time(tiny_neu):
+    """``oracle.recall`` keeps a fixed share of the annotated boxes: the
+    same boxes at every call; ``marked_recall`` makes a further share
+    ignored regions (none for the class whose two shares are equal); the
+    rest are neither."""
+    model = build(
+        tiny_cfg(tiny_neu, ORACLE_CONFIG, ignore_score_thr=0.1,
+                 oracle=dict(recall=0.5, marked_recall=[0.8] * 5 + [0.5])))
+    set_iter(5)
+    calls = [
+        model.get_pseudo_instances(
+            torch.zeros(1, 3, 200, 200), [oracle_view(72)]) for _ in range(2)
+    ]
+    (first, ), info = calls[0]
+    (second, ), _ = calls[1]
+    kept, ignored = first.gt_instances, first.ignored_instances
+    assert torch.equal(kept.bboxes, second.gt_instances.bboxes)
+    assert torch.equal(ignored.bboxes, second.ignored_instances.bboxes)
+    assert 24 <= len(kept) <= 48  # about half of 72
+    assert 8 <= len(ignored) <= 28  # about 0.3 of the 60 in classes 0-4
+    assert 5 not in ignored.labels.tolist()
+    assert len(kept) + len(ignored) < 72
+    assert info == dict(num_candidates=72, num_kept=len(kept),
+                        num_ignored=len(ignored))
+    # another image misses other boxes
+    (other, ), _ = model.get_pseudo_instances(
+        torch.zeros(1, 3, 200, 200), [oracle_view(72, 'patches_9.jpg')])
+    assert not torch.equal(other.gt_instances.bboxes, kept.bboxes)
+
+
+def test_oracle_adds_the_teachers_false_positives(tiny_neu, monkeypatch):
+    """With ``oracle.teacher_false_positives`` the annotations stay and the
+    filter's picks among the teacher's detections join them when they match
+    no annotation of their class; a detection of an annotated defect stands
+    for it and is left out, kept or not; uncertain ones off the
+    annotations are ignored."""
+    model = build(
+        tiny_cfg(tiny_neu, ORACLE_CONFIG, ignore_score_thr=0.1,
+                 pseudo_label_filter=dict(type='mmdet.ScoreThresholdFilter',
+                                          score_thr=0.5),
+                 oracle=dict(teacher_false_positives=True)))
+    detections = InstanceData(
+        bboxes=torch.tensor([[11., 20., 30., 40.],  # the annotation's twin
+                             [10., 20., 30., 40.],  # right place, class 3
+                             [40., 40., 60., 60.],  # nothing there
+                             [12., 21., 30., 40.],  # the twin, uncertain
+                             [0., 0., 5., 5.]]),  # uncertain, off
+        labels=torch.tensor([2, 3, 1, 2, 1]),
+        scores=torch.tensor([0.9, 0.8, 0.7, 0.2, 0.3]))
+
+    def fake_predict(inputs, samples, rescale=False):
+        out = DetDataSample()
+        out.pred_instances = detections.clone()
+        return [out]
+
+    monkeypatch.setattr(model.teacher, 'predict', fake_predict)
+    sample = view_sample(np.eye(3, dtype=np.float32))
+    sample.set_metainfo(dict(img_path='crazing_7.jpg'))
+    sample.gt_instances = InstanceData(
+        bboxes=torch.tensor([[10., 20., 30., 40.]]),
+        labels=torch.tensor([2]))
+    set_iter(5)
+    (pseudo, ), info = model.get_pseudo_instances(
+        torch.zeros(1, 3, 64, 64), [sample])
+    assert pseudo.gt_instances.labels.tolist() == [2, 3, 1]
+    torch.testing.assert_close(pseudo.gt_instances.bboxes,
+                               detections.bboxes[[1, 1, 2]])
+    torch.testing.assert_close(pseudo.ignored_instances.bboxes,
+                               detections.bboxes[[4]])
+    assert info == dict(num_candidates=6, num_kept=3, num_ignored=1,
+                        num_false_positives=2)
+
+
+@pytest.mark.parametrize('oracle,extra,match', [
+    (dict(recal=0.5), {}, 'unknown keys'),
+    (dict(recall=[0.5] * 5), {}, 'one per class'),
+    (dict(recall=0.5, marked_recall=0.4), {}, 'at least recall'),
+    (dict(recall=0.5, marked_recall=0.7), {}, 'ignore_score_thr'),
+    (dict(), dict(flip_agreement=dict(iou_thr=0.7, score_thr=0.1)),
+     'flip_agreement'),
+])
+def test_oracle_names_what_is_wrong_with_its_settings(tiny_neu, oracle, extra,
+                                                      match):
+    with pytest.raises(ValueError, match=match):
+        build(tiny_cfg(tiny_neu, ORACLE_CONFIG, oracle=oracle, **extra))
+
+
+def test_oracle_with_both_errors_trains(tiny_neu):
+    """A train step of the row with the start's misses and the teacher's
+    false positives, through its real config on real images."""
+    cfg = tiny_cfg(
+        tiny_neu,
+        osp.join(
+            REPO, 'configs', 'dsym',
+            'dsym-oracle-recall-false-positives-joint-pass-weak-student_'
+            'yolov9_t_3k-from-sup-lr2e-4_neu-det-20pct.py'))
+    cfg.train_dataloader.dataset.datasets[1].ann_file = \
+        'annotations/labeled_tiny.json'  # the oracle reads labels
+    cfg.model.detector.init_cfg = None  # no start checkpoint: random
+    model = build(cfg)
+    assert model.oracle_false_positives
+    torch.manual_seed(0)
+    set_iter(5)
+    losses = train_step(model, first_batch(cfg))
+    assert 'unsup_num_false_positives' in losses
+    assert all(torch.isfinite(v).all() for v in losses.values())
+
+
 @pytest.mark.parametrize('mode', ['batch', 'running'])
 def test_consistency_teacher_normalises_like_the_student(tiny_neu, mode):
     """With the teacher a copy of the student, eq. (2) is 0 when the teacher

@@ -1,14 +1,24 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
-from typing import List
+import os.path as osp
+import zlib
+from typing import List, Sequence, Tuple, Union
 
 import torch
 from mmdet.structures import SampleList
-from mmdet.structures.bbox import get_box_tensor
+from mmdet.structures.bbox import bbox_overlaps, get_box_tensor
 from mmengine.structures import InstanceData
 
 from dsym_mm.registry import MODELS
 
 from .dsym import DSYM
+
+
+def box_draw(img_path: str, index: int) -> float:
+    """A number in [0, 1) fixed for box ``index`` of image ``img_path``:
+    the same at every iteration, view, seed and process (``hash`` of a
+    string is salted per process, CRC-32 is not)."""
+    key = f'{osp.basename(img_path)}:{index}'.encode()
+    return zlib.crc32(key) / 2**32
 
 
 @MODELS.register_module()
@@ -17,22 +27,98 @@ class OracleLabelDSYM(DSYM):
     the annotations of its view, each with score 1.
 
     Everything after the teacher's detections is DSYM's own path: the
-    ``pseudo_label_filter``, the projection to the student's (strong) view,
-    the student's separate pass and loss on the unlabeled half of the
-    batch, its BN handling, the consistency loss (eq. (2)) and the ramp.
-    Beside a run in which the same true labels go through the labeled
-    pipeline instead, it tells whether that path costs accuracy when the
-    pseudo-labels are right and complete. Its unlabeled dataset must load
-    annotations (``mmdet.LoadAnnotations``, not ``LoadEmptyAnnotations``);
-    a DSYM config never does.
+    projection to the student's view, the student's pass and loss on the
+    unlabeled images, its BN handling, the consistency loss (eq. (2)) and
+    the ramp. Beside a run in which the same true labels go through the
+    labeled pipeline instead, it tells whether that path costs accuracy
+    when the pseudo-labels are right and complete. Its unlabeled dataset
+    must load annotations (``mmdet.LoadAnnotations``, not
+    ``LoadEmptyAnnotations``); a DSYM config never does.
+
+    ``semi_train_cfg.oracle`` makes the labels wrong the way a teacher's
+    are, one kind of error at a time, to tell which of them costs the
+    student its accuracy:
+
+    - ``recall`` (a float, or one per class; default 1): the share of the
+      annotated boxes that become pseudo-labels. Which boxes is fixed per
+      box (:func:`box_draw`), as a teacher misses the same defects at
+      every iteration; a missed box is learnt as background.
+    - ``marked_recall`` (default ``recall``): the share kept or ignored;
+      the boxes between the two shares become ignored instances, as the
+      candidates a teacher scores under its threshold but at least
+      ``semi_train_cfg.ignore_score_thr`` (which must be set).
+    - ``teacher_false_positives`` (default False): the real teacher
+      predicts too, ``pseudo_label_filter`` picks from its detections as
+      in DSYM, and the picks that match no annotation of their class (IoU
+      < ``match_iou``, default 0.5) join the annotations as pseudo-labels;
+      its detections that do match one stand for that annotation and are
+      left out. Logged as ``unsup_num_false_positives``.
+
+    With the defaults every annotation is a pseudo-label and the filter is
+    not consulted.
     """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        oracle = self.semi_train_cfg.get('oracle', None) or {}
+        unknown = set(oracle) - {
+            'recall', 'marked_recall', 'teacher_false_positives', 'match_iou'
+        }
+        if unknown:
+            raise ValueError(
+                f'semi_train_cfg.oracle: unknown keys {sorted(unknown)}')
+        num_classes = self.student.bbox_head.num_classes
+        self.oracle_recall = self._per_class(oracle.get('recall', 1.),
+                                             'recall', num_classes)
+        self.oracle_marked_recall = self._per_class(
+            oracle.get('marked_recall', oracle.get('recall', 1.)),
+            'marked_recall', num_classes)
+        if (self.oracle_marked_recall < self.oracle_recall).any():
+            raise ValueError('semi_train_cfg.oracle.marked_recall must be '
+                             'at least recall for every class')
+        if (self.oracle_marked_recall > self.oracle_recall).any() and \
+                self.semi_train_cfg.get('ignore_score_thr', None) is None:
+            raise ValueError(
+                'semi_train_cfg.oracle.marked_recall above recall hands '
+                'boxes to the student as ignored instances: set '
+                'semi_train_cfg.ignore_score_thr')
+        self.oracle_false_positives = bool(
+            oracle.get('teacher_false_positives', False))
+        self.oracle_match_iou = float(oracle.get('match_iou', 0.5))
+        if self.flip_agreement is not None:
+            raise ValueError(
+                f'{type(self).__name__} decides which annotations are '
+                'pseudo-labels itself: semi_train_cfg.flip_agreement would '
+                'not be applied; remove it')
+
+    @staticmethod
+    def _per_class(value: Union[float, Sequence[float]], key: str,
+                   num_classes: int) -> torch.Tensor:
+        shares = torch.as_tensor(value, dtype=torch.float).flatten()
+        if len(shares) == 1:
+            shares = shares.expand(num_classes).clone()
+        if len(shares) != num_classes or not ((shares >= 0) &
+                                              (shares <= 1)).all():
+            raise ValueError(
+                f'semi_train_cfg.oracle.{key} must be a share in [0, 1] or '
+                f'one per class ({num_classes}); got {value!r}')
+        return shares
 
     @torch.no_grad()
     def teacher_predict(self, batch_inputs: torch.Tensor,
-                        batch_data_samples: SampleList) -> List[InstanceData]:
-        """The teacher view's annotations, in the view's pixels."""
+                        batch_data_samples: SampleList,
+                        **kwargs) -> List[InstanceData]:
+        """The teacher view's annotations, in the view's pixels, scored 1
+        if marked (kept or ignored) and 0 if missed, with the field
+        ``oracle_keep``; with ``teacher_false_positives``, followed by the
+        real teacher's detections (``oracle_keep`` False), each with
+        ``matches_annotation``. ``from_annotation`` tells them apart."""
+        found = (
+            super().teacher_predict(batch_inputs, batch_data_samples, **
+                                    kwargs) if self.oracle_false_positives
+            else [None] * len(batch_data_samples))
         detections = []
-        for data_sample in batch_data_samples:
+        for data_sample, teacher in zip(batch_data_samples, found):
             gt = data_sample.get('gt_instances')
             if gt is None or 'bboxes' not in gt:
                 raise ValueError(
@@ -42,9 +128,67 @@ class OracleLabelDSYM(DSYM):
                     'load them with mmdet.LoadAnnotations in the unlabeled '
                     'pipeline')
             bboxes = get_box_tensor(gt.bboxes).float()
-            detections.append(
-                InstanceData(
-                    bboxes=bboxes,
-                    labels=gt.labels,
-                    scores=bboxes.new_ones(len(bboxes))))
+            labels = gt.labels
+            draws = bboxes.new_tensor([
+                box_draw(data_sample.get('img_path', ''), i)
+                for i in range(len(bboxes))
+            ])
+            marked = draws < self.oracle_marked_recall.to(draws)[labels]
+            annotations = InstanceData(
+                bboxes=bboxes,
+                labels=labels,
+                scores=marked.float(),
+                oracle_keep=draws < self.oracle_recall.to(draws)[labels],
+                from_annotation=torch.ones_like(marked),
+                matches_annotation=torch.zeros_like(marked))
+            if teacher is None:
+                detections.append(annotations)
+                continue
+            ious = bbox_overlaps(teacher.bboxes, bboxes)
+            ious = ious.masked_fill(teacher.labels[:, None] != labels, 0)
+            matches = (ious.max(1).values >= self.oracle_match_iou) if len(
+                bboxes) else teacher.scores.new_zeros(len(teacher), dtype=bool)
+            teacher = InstanceData(
+                bboxes=teacher.bboxes,
+                labels=teacher.labels,
+                scores=teacher.scores,
+                oracle_keep=torch.zeros_like(matches),
+                from_annotation=torch.zeros_like(matches),
+                matches_annotation=matches)
+            detections.append(InstanceData.cat([annotations, teacher]))
         return detections
+
+    def pseudo_label_masks(self, candidates: List[InstanceData],
+                           batch_inputs: torch.Tensor,
+                           batch_data_samples: SampleList, progress: float):
+        """The annotations the oracle keeps, and with
+        ``teacher_false_positives`` the filter's picks from the teacher's
+        detections that match no annotation."""
+        masks = [c.oracle_keep.clone() for c in candidates]
+        if self.oracle_false_positives:
+            teacher = [c[~c.from_annotation] for c in candidates]
+            picked, _ = super().pseudo_label_masks(teacher, batch_inputs,
+                                                   batch_data_samples,
+                                                   progress)
+            for mask, cand, pick, det in zip(masks, candidates, picked,
+                                             teacher):
+                mask[~cand.from_annotation] = pick & ~det.matches_annotation
+        return masks, None
+
+    def split_candidates(self, candidates: InstanceData,
+                         keep: torch.Tensor) -> Tuple[InstanceData, ...]:
+        """DSYM's split, less the teacher's detections of annotated
+        defects: the annotation's own draw decides for those."""
+        stand_in = candidates.matches_annotation
+        return super().split_candidates(candidates[~stand_in],
+                                        keep[~stand_in])
+
+    @torch.no_grad()
+    def get_pseudo_instances(self, batch_inputs: torch.Tensor,
+                             batch_data_samples: SampleList):
+        samples, batch_info = super().get_pseudo_instances(
+            batch_inputs, batch_data_samples)
+        if self.oracle_false_positives:
+            batch_info['num_false_positives'] = sum(
+                int((~s.gt_instances.from_annotation).sum()) for s in samples)
+        return samples, batch_info
