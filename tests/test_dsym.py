@@ -930,6 +930,36 @@ def test_oracle_adds_the_teachers_false_positives(tiny_neu, monkeypatch):
                         num_false_positives=2)
 
 
+def test_oracle_on_an_image_without_defects_keeps_the_teachers_picks(
+        tiny_neu, monkeypatch):
+    """No annotation: every detection the filter keeps is a false positive;
+    the others scoring 0.1 or more are ignored."""
+    model = build(
+        tiny_cfg(tiny_neu, ORACLE_CONFIG, ignore_score_thr=0.1,
+                 pseudo_label_filter=dict(type='mmdet.ScoreThresholdFilter',
+                                          score_thr=0.5),
+                 oracle=dict(recall=0.5, marked_recall=0.8,
+                             teacher_false_positives=True)))
+
+    def fake_predict(inputs, samples, rescale=False):
+        out = DetDataSample()
+        out.pred_instances = InstanceData(
+            bboxes=torch.tensor([[1., 2., 30., 40.], [5., 5., 9., 9.]]),
+            labels=torch.tensor([0, 4]), scores=torch.tensor([0.6, 0.2]))
+        return [out]
+
+    monkeypatch.setattr(model.teacher, 'predict', fake_predict)
+    sample = view_sample(np.eye(3, dtype=np.float32))
+    sample.set_metainfo(dict(img_path='patches_1.jpg'))
+    set_iter(5)
+    (pseudo, ), info = model.get_pseudo_instances(
+        torch.zeros(1, 3, 64, 64), [sample])
+    assert pseudo.gt_instances.labels.tolist() == [0]
+    assert pseudo.ignored_instances.labels.tolist() == [4]
+    assert info == dict(num_candidates=2, num_kept=1, num_ignored=1,
+                        num_false_positives=1)
+
+
 @pytest.mark.parametrize('oracle,extra,match', [
     (dict(recal=0.5), {}, 'unknown keys'),
     (dict(recall=[0.5] * 5), {}, 'one per class'),

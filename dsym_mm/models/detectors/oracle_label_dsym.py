@@ -113,10 +113,10 @@ class OracleLabelDSYM(DSYM):
         ``oracle_keep``; with ``teacher_false_positives``, followed by the
         real teacher's detections (``oracle_keep`` False), each with
         ``matches_annotation``. ``from_annotation`` tells them apart."""
-        found = (
-            super().teacher_predict(batch_inputs, batch_data_samples, **
-                                    kwargs) if self.oracle_false_positives
-            else [None] * len(batch_data_samples))
+        found = [None] * len(batch_data_samples)
+        if self.oracle_false_positives:
+            found = super().teacher_predict(batch_inputs, batch_data_samples,
+                                            **kwargs)
         detections = []
         for data_sample, teacher in zip(batch_data_samples, found):
             gt = data_sample.get('gt_instances')
@@ -146,8 +146,9 @@ class OracleLabelDSYM(DSYM):
                 continue
             ious = bbox_overlaps(teacher.bboxes, bboxes)
             ious = ious.masked_fill(teacher.labels[:, None] != labels, 0)
-            matches = (ious.max(1).values >= self.oracle_match_iou) if len(
-                bboxes) else teacher.scores.new_zeros(len(teacher), dtype=bool)
+            matches = ious.new_zeros(len(teacher), dtype=torch.bool)
+            if len(bboxes):
+                matches = ious.max(1).values >= self.oracle_match_iou
             teacher = InstanceData(
                 bboxes=teacher.bboxes,
                 labels=teacher.labels,
