@@ -24,7 +24,8 @@ def box_draw(img_path: str, index: int) -> float:
 @MODELS.register_module()
 class OracleLabelDSYM(DSYM):
     """A diagnostic, not a method: :class:`DSYM` whose teacher "detects"
-    the annotations of its view, each with score 1.
+    the annotations of its view, each with score 1 (0 for the boxes that
+    ``oracle.marked_recall`` below leaves unmarked).
 
     Everything after the teacher's detections is DSYM's own path: the
     projection to the student's view, the student's pass and loss on the
