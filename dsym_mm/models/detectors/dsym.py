@@ -83,6 +83,17 @@ def swapped_test_cfg(head: nn.Module, test_cfg: Optional[ConfigDict]):
         head.test_cfg = own
 
 
+def found_by(boxes: InstanceData, others: InstanceData,
+             iou_thr: float) -> torch.Tensor:
+    """Whether each of ``boxes`` overlaps one of ``others`` of its class
+    with IoU ``iou_thr`` or more (all False when either is empty)."""
+    if not len(boxes) or not len(others):
+        return boxes.labels.new_zeros(len(boxes), dtype=torch.bool)
+    ious = bbox_overlaps(boxes.bboxes, others.bboxes)
+    ious = ious.masked_fill(boxes.labels[:, None] != others.labels, 0)
+    return ious.max(1).values >= iou_thr
+
+
 def head_honours_ignored_instances(head: nn.Module) -> bool:
     """Whether ``head`` keeps ignored instances out of its background: it
     has a hook for them (the YOLOv9 heads' ``detach_ignored_priors``) or
@@ -409,13 +420,8 @@ class DSYM(SemiBaseDetector):
         for cand, other, sample in zip(candidates, found,
                                        batch_data_samples):
             other = other[other.scores >= cfg.score_thr]
-            if not len(cand) or not len(other):
-                masks.append(cand.scores.new_zeros(len(cand), dtype=bool))
-                continue
-            ious = bbox_overlaps(
-                cand.bboxes, bbox_flip(other.bboxes, sample.img_shape[:2]))
-            ious = ious.masked_fill(cand.labels[:, None] != other.labels, 0)
-            masks.append(ious.max(1).values >= cfg.iou_thr)
+            other.bboxes = bbox_flip(other.bboxes, sample.img_shape[:2])
+            masks.append(found_by(cand, other, cfg.iou_thr))
         return masks
 
     def split_candidates(

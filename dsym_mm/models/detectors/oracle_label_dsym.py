@@ -5,12 +5,12 @@ from typing import List, Sequence, Tuple, Union
 
 import torch
 from mmdet.structures import SampleList
-from mmdet.structures.bbox import bbox_overlaps, get_box_tensor
+from mmdet.structures.bbox import get_box_tensor
 from mmengine.structures import InstanceData
 
 from dsym_mm.registry import MODELS
 
-from .dsym import DSYM
+from .dsym import DSYM, found_by
 
 
 def box_draw(img_path: str, index: int) -> float:
@@ -145,11 +145,7 @@ class OracleLabelDSYM(DSYM):
             if teacher is None:
                 detections.append(annotations)
                 continue
-            ious = bbox_overlaps(teacher.bboxes, bboxes)
-            ious = ious.masked_fill(teacher.labels[:, None] != labels, 0)
-            matches = ious.new_zeros(len(teacher), dtype=torch.bool)
-            if len(bboxes):
-                matches = ious.max(1).values >= self.oracle_match_iou
+            matches = found_by(teacher, annotations, self.oracle_match_iou)
             teacher = InstanceData(
                 bboxes=teacher.bboxes,
                 labels=teacher.labels,
