@@ -19,6 +19,7 @@ from mmengine.structures import InstanceData
 from dsym_mm.models import (ClassAdaptiveThresholdFilter,
                             ClassFrequencyThresholdFilter)
 from dsym_mm.models.detectors.dsym import captured_outputs
+from dsym_mm.models.utils import fuse_views
 from dsym_mm.registry import HOOKS, MODELS
 
 from .conftest import REPO
@@ -574,6 +575,65 @@ def test_flip_agreement_in_a_train_step(tiny_neu):
     # a kept candidate is a pseudo-label or was dropped by the check
     assert losses['unsup_num_candidates'] >= (
         losses['unsup_num_pseudo'] + losses['unsup_num_flip_dropped'])
+
+
+def test_teacher_flip_fusion_ranks_what_both_views_find(tiny_neu,
+                                                       monkeypatch):
+    """A, found on both views (IoU 0.85 once mirrored back), keeps its mean
+    score 0.85 in the mean of its two boxes; B and the mirrored view's
+    other boxes are found by one view of two and score half, below the
+    filter's 0.5."""
+    keep = dict(type='mmdet.ScoreThresholdFilter', score_thr=0.5)
+    model = build(
+        tiny_cfg(tiny_neu, pseudo_label_filter=keep,
+                 teacher_flip_fusion=dict(iou_thr=0.55)))
+    seen = []
+    inputs, samples = mirror_aware_teacher(model, monkeypatch, seen)
+    set_iter(5)
+    pseudo, info = model.get_pseudo_instances(inputs, samples)
+    assert len(seen) == 2 and seen[1][..., :50, 47].eq(1).all()
+    assert info['num_candidates'] == 4 and 'num_flip_dropped' not in info
+    kept = pseudo[0].gt_instances
+    assert kept.labels.tolist() == [2]
+    torch.testing.assert_close(kept.scores, torch.tensor([0.85]))
+    y1 = (0.9 * 20 + 0.8 * 23) / 1.7
+    torch.testing.assert_close(kept.bboxes,
+                               torch.tensor([[10., y1, 30., 40.]]))
+
+
+@pytest.mark.parametrize('semi_train_cfg,message', [
+    (dict(teacher_flip_fusion=dict()), 'teacher_flip_fusion needs iou_thr'),
+    (dict(teacher_flip_fusion=dict(iou_thr=0.55),
+          flip_agreement=FLIP_AGREEMENT), 'remove flip_agreement'),
+])
+def test_teacher_flip_fusion_names_what_is_wrong(tiny_neu, semi_train_cfg,
+                                                  message):
+    with pytest.raises(ValueError, match=message):
+        build(tiny_cfg(tiny_neu, **semi_train_cfg))
+
+
+def test_teacher_flip_fusion_in_a_train_step(tiny_neu):
+    """The real teacher on both views, fused, in a real step: the step's
+    candidates are the two views' detections fused (the mirrored view's
+    mirrored back in place), and the losses are finite."""
+    cfg = tiny_cfg(tiny_neu, pseudo_label_filter=KEEP_ALL,
+                   teacher_flip_fusion=dict(iou_thr=0.55))
+    model = build(cfg)
+    set_iter(5)
+    calls = []
+    view_predict = model.teacher_view_predict
+
+    def counted(*args, **kwargs):
+        calls.append(view_predict(*args, **kwargs))
+        return calls[-1]
+
+    model.teacher_view_predict = counted
+    losses = train_step(model, first_batch(cfg))
+    assert all(torch.isfinite(v) for v in losses.values())
+    assert len(calls) == 2
+    fused = [fuse_views(views, 0.55) for views in zip(*calls)]
+    assert losses['unsup_num_candidates'] == sum(map(len, fused))
+    assert sum(map(len, calls[1])) > 0
 
 
 def test_teacher_boxes_are_not_clipped_to_the_original_image(tiny_neu):

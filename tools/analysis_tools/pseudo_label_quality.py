@@ -46,6 +46,7 @@ from mmengine.structures import InstanceData
 import dsym_mm  # noqa: F401  registers the package's modules
 from dsym_mm.apis import load_config
 from dsym_mm.datasets import annotations_of_images
+from dsym_mm.models.utils import overlap_groups
 
 
 def parse_args(argv=None):
@@ -193,17 +194,8 @@ def fuse_overlapping(instances, classes, iou_thr=0., mode='weighted'):
         return instances
     boxes, labels, scores = instances.bboxes, instances.labels, \
         instances.scores
-    n = len(instances)
     fused = torch.isin(labels, labels.new_tensor(list(classes)))
-    linked = (bbox_overlaps(boxes, boxes) > iou_thr) \
-        & (labels[:, None] == labels[None]) & fused[:, None] & fused[None]
-    linked |= torch.eye(n, dtype=torch.bool)
-    group = torch.arange(n)
-    while True:  # each box takes the smallest index of its chain
-        joined = torch.where(linked, group[None], n).min(1).values
-        if torch.equal(joined, group):
-            break
-        group = joined
+    group = overlap_groups(boxes, labels, iou_thr, linkable=fused)
     heads = group.unique()
     merged, best = [], []
     for g in heads:

@@ -18,6 +18,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 
 from dsym_mm.registry import MODELS, TASK_UTILS
 from ..pseudo_label_filters import per_class_filters
+from ..utils import fuse_views
 
 
 @contextmanager
@@ -94,6 +95,17 @@ def found_by(boxes: InstanceData, others: InstanceData,
     return ious.max(1).values >= iou_thr
 
 
+def mirrored_views(batch_inputs: torch.Tensor,
+                   batch_data_samples: SampleList) -> torch.Tensor:
+    """The batch with each image mirrored left to right within its own
+    ``img_shape`` (the padding stays where it is)."""
+    mirrored = batch_inputs.clone()
+    for i, sample in enumerate(batch_data_samples):
+        h, w = sample.img_shape[:2]
+        mirrored[i, :, :h, :w] = batch_inputs[i, :, :h, :w].flip(-1)
+    return mirrored
+
+
 def head_honours_ignored_instances(head: nn.Module) -> bool:
     """Whether ``head`` keeps ignored instances out of its background: it
     has a hook for them (the YOLOv9 heads' ``detach_ignored_priors``) or
@@ -150,7 +162,8 @@ class DSYM(SemiBaseDetector):
     teacher predicts pseudo-labels, e.g. ``dict(nms=dict(iou_threshold=
     0.7))``, so that pseudo-labels need not share the evaluation's NMS),
     ``flip_agreement`` (e.g. ``dict(iou_thr=0.7, score_thr=0.1)``: see
-    :meth:`flip_agreement_masks`).
+    :meth:`flip_agreement_masks`), ``teacher_flip_fusion`` (e.g.
+    ``dict(iou_thr=0.55)``: see :meth:`teacher_predict`).
     Any MMDet/MMYOLO detector with a dense head can be the ``detector``.
     """
 
@@ -209,6 +222,15 @@ class DSYM(SemiBaseDetector):
                 raise ValueError(
                     'semi_train_cfg.flip_agreement needs iou_thr and '
                     f'score_thr; {sorted(missing)} missing')
+        if self.teacher_flip_fusion is not None:
+            if 'iou_thr' not in self.teacher_flip_fusion:
+                raise ValueError(
+                    'semi_train_cfg.teacher_flip_fusion needs iou_thr')
+            if self.flip_agreement is not None:
+                raise ValueError(
+                    'semi_train_cfg.teacher_flip_fusion already scores the '
+                    "teacher's boxes by whether the mirrored view finds "
+                    'them: remove flip_agreement or teacher_flip_fusion')
         if self.student_pass not in ('separate', 'joint'):
             raise ValueError("semi_train_cfg.student_pass must be 'separate' "
                              f"or 'joint', not {self.student_pass!r}")
@@ -249,6 +271,13 @@ class DSYM(SemiBaseDetector):
         """``semi_train_cfg.flip_agreement`` (``iou_thr``, ``score_thr``),
         or None: see :meth:`flip_agreement_masks`."""
         cfg = self.semi_train_cfg.get('flip_agreement', None)
+        return None if cfg is None else ConfigDict(cfg)
+
+    @property
+    def teacher_flip_fusion(self) -> Optional[ConfigDict]:
+        """``semi_train_cfg.teacher_flip_fusion`` (``iou_thr``), or None:
+        see :meth:`teacher_predict`."""
+        cfg = self.semi_train_cfg.get('teacher_flip_fusion', None)
         return None if cfg is None else ConfigDict(cfg)
 
     @property
@@ -411,11 +440,9 @@ class DSYM(SemiBaseDetector):
         ``ignore_score_thr`` still reaches the student as an ignored
         region (:meth:`split_candidates`)."""
         cfg = self.flip_agreement
-        mirrored = batch_inputs.clone()
-        for i, sample in enumerate(batch_data_samples):
-            h, w = sample.img_shape[:2]
-            mirrored[i, :, :h, :w] = batch_inputs[i, :, :h, :w].flip(-1)
-        found = self.teacher_predict(mirrored, batch_data_samples)
+        found = self.teacher_predict(
+            mirrored_views(batch_inputs, batch_data_samples),
+            batch_data_samples)
         masks = []
         for cand, other, sample in zip(candidates, found,
                                        batch_data_samples):
@@ -480,7 +507,41 @@ class DSYM(SemiBaseDetector):
                         batch_inputs: torch.Tensor,
                         batch_data_samples: SampleList,
                         with_side_spreads: bool = False) -> List[InstanceData]:
-        """The teacher's detections in the view's pixel coordinates.
+        """The teacher's detections in the view's pixel coordinates
+        (:meth:`teacher_view_predict`).
+
+        With ``semi_train_cfg.teacher_flip_fusion`` (e.g. ``dict(iou_thr=
+        0.55)``) the teacher also predicts on the horizontally mirrored
+        view, and the two views' detections, mirrored back, are fused
+        (:func:`fuse_views`): a box that only one view finds scores half.
+        The pseudo-label filter then ranks by the teacher's agreement with
+        itself, at one more teacher pass per batch.
+        """
+        fusion = self.teacher_flip_fusion
+        if fusion is not None and with_side_spreads:
+            raise ValueError(
+                'side spreads belong to single detections; '
+                'semi_train_cfg.teacher_flip_fusion fuses them')
+        candidates = self.teacher_view_predict(batch_inputs,
+                                               batch_data_samples,
+                                               with_side_spreads)
+        if fusion is None:
+            return candidates
+        found = self.teacher_view_predict(
+            mirrored_views(batch_inputs, batch_data_samples),
+            batch_data_samples)
+        fused = []
+        for own, other, sample in zip(candidates, found, batch_data_samples):
+            other.bboxes = bbox_flip(other.bboxes, sample.img_shape[:2])
+            fused.append(fuse_views([own, other], fusion.iou_thr))
+        return fused
+
+    def teacher_view_predict(
+            self,
+            batch_inputs: torch.Tensor,
+            batch_data_samples: SampleList,
+            with_side_spreads: bool = False) -> List[InstanceData]:
+        """The teacher's detections on one view, in its pixel coordinates.
 
         MMYOLO's heads clip boxes to ``ori_shape`` even when they do not
         rescale, which would cut every box of a view larger than its image
