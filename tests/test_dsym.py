@@ -19,7 +19,7 @@ from mmengine.structures import InstanceData
 from dsym_mm.models import (ClassAdaptiveThresholdFilter,
                             ClassFrequencyThresholdFilter)
 from dsym_mm.models.detectors.dsym import captured_outputs
-from dsym_mm.models.utils import fuse_views
+from dsym_mm.models.utils import fuse_two_views
 from dsym_mm.registry import HOOKS, MODELS
 
 from .conftest import REPO
@@ -631,7 +631,7 @@ def test_teacher_flip_fusion_in_a_train_step(tiny_neu):
     losses = train_step(model, first_batch(cfg))
     assert all(torch.isfinite(v) for v in losses.values())
     assert len(calls) == 2
-    fused = [fuse_views(views, 0.55) for views in zip(*calls)]
+    fused = [fuse_two_views(*views, 0.55) for views in zip(*calls)]
     assert losses['unsup_num_candidates'] == sum(map(len, fused))
     assert sum(map(len, calls[1])) > 0
 

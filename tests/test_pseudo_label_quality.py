@@ -91,11 +91,16 @@ def test_tool_scores_a_teacher_against_held_back_labels(
     boxes_per_image = len(test['annotations']) / len(test['images'])
     assert float(rows['all'][1]) == round(boxes_per_image, 2)
     for name in ('crazing', 'scratches'):
-        assert len(rows[name]) == 7  # class thr gt kept prec recall cand
+        # class thr gt kept prec recall cand.recall cand.AP
+        assert len(rows[name]) == 8
+        assert 0 <= float(rows[name][-1]) <= 100
+    # the teacher's AP over all classes is the mean of the classes'
+    class_ap = [float(rows[name][-1]) for name in NEU_CLASSES]
+    assert abs(sum(class_ap) / 6 - float(rows['all'][-1])) <= 0.06
     for name in ('crazing', 'all'):
         shares = [float(v) for v in by_outcome[name][1:]]
         assert len(shares) == len(quality.OUTCOMES)
-        kept, precision = map(float, rows[name][-4:-2])
+        kept, precision = map(float, rows[name][-5:-3])
         if kept > 0:
             assert abs(sum(shares) - 100) < 0.5
             assert abs(shares[0] - precision) < 0.15  # hits are precision
@@ -105,7 +110,7 @@ def test_tool_scores_a_teacher_against_held_back_labels(
     for name in ('all', *NEU_CLASSES):
         errors = int(extents[name][1])
         localisation = float(by_outcome[name][3]) / 100
-        kept = float(rows[name][-4])  # per image, of the six
+        kept = float(rows[name][-5])  # per image, of the six
         assert abs(errors - localisation * kept * 6) < 0.5
         shares = [float(v) for v in extents[name][2:]]
         assert len(shares) == len(quality.EXTENTS)
@@ -159,6 +164,23 @@ def test_fusion_in_the_tool_merges_kept_boxes(tiny_neu, tmp_path, capsys):
     assert kept['never'] == kept['plain'] > kept['any'] > 0
     assert tables['never'][:3] == tables['plain'][:3]
     assert len(tables['plain']) == 4 and len(tables['any']) == 3
+
+
+def test_teacher_flip_fusion_in_the_tool(tiny_neu, tmp_path, capsys):
+    """The tool scores the model's fused candidates: with every candidate
+    kept, the mirrored view's lone boxes add to the view's (each pair
+    counts once), and fused boxes have no spread table."""
+    keep_all = ('model.semi_train_cfg.pseudo_label_filter.min_thr=0.0',
+                'model.semi_train_cfg.pseudo_label_filter.max_thr=0.0')
+    tables = {}
+    for name, fusion in (('plain', ()), ('fused', (
+            'model.semi_train_cfg.teacher_flip_fusion.iou_thr=0.55', ))):
+        torch.manual_seed(0)  # one random teacher for both runs
+        tables[name] = run_tool(tiny_neu, tmp_path, capsys, *keep_all,
+                                *fusion)
+    assert len(tables['plain']) == 4 and len(tables['fused']) == 3
+    kept = {name: float(t[0]['all'][2]) for name, t in tables.items()}
+    assert kept['fused'] > kept['plain'] > 0
 
 
 def test_fuse_overlapping_by_hand():
@@ -245,16 +267,16 @@ def test_marked_recall_counts_the_ignored_candidates(tiny_neu, tmp_path,
     rows, *_ = run_tool(tiny_neu, tmp_path, capsys,
                         'model.semi_train_cfg.ignore_score_thr=0.0')
     for name in ('crazing', 'scratches', 'all'):
-        recall, cand, marked = map(float, rows[name][-4:-1])
+        recall, cand, _, marked = map(float, rows[name][-5:-1])
         assert marked == cand >= recall
     # the ignored boxes per image of all classes add up to the total's
     per_class = [float(row[-1]) for name, row in rows.items()
-                 if len(row) == 9 and name != 'class']
+                 if len(row) == 10 and name != 'class']
     assert sum(per_class) > 0
     # each printed to 2 decimals
     assert abs(sum(per_class) - float(rows['all'][-1])) <= 0.005 * (
         len(per_class) + 1)
-    assert len(rows['crazing']) == 9
+    assert len(rows['crazing']) == 10
     assert 'ignored' in rows  # the areas line
 
 

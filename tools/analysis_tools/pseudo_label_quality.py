@@ -22,7 +22,9 @@ area outside the kept boxes, and of the background, lies in an ignored box
 and in no kept one, where the student learns no background. With a YOLOv9
 teacher, a last table asks whether the spread of the DFL side distributions
 tells the kept pseudo-labels that miss from the hits (see
-``relative_side_spread`` and ``rank_auc``). The localisation errors are
+``relative_side_spread`` and ``rank_auc``; not with fused boxes, from
+``--fuse-classes`` or ``semi_train_cfg.teacher_flip_fusion``). The
+localisation errors are
 split by how they lie against their class's truths (``extent_kinds``);
 ``--fuse-classes`` merges the overlapping kept boxes of those classes
 (``fuse_overlapping``) before they are scored, to see what box fusion
@@ -36,6 +38,7 @@ import os.path as osp
 import tempfile
 
 import torch
+from mmdet.evaluation.functional import eval_map
 from mmdet.structures.bbox import bbox_overlaps
 from mmengine.config import DictAction
 from mmengine.dataset import pseudo_collate
@@ -185,6 +188,16 @@ def side_spread_aucs(labels, hits, scores, spreads, num_classes):
     return rows
 
 
+def per_class_detections(instances, scale, num_classes):
+    """``instances`` in the original image's pixels (divided by
+    ``scale``) as ``eval_map`` takes them: one (n, 5) array of boxes and
+    scores per class."""
+    rows = torch.cat([instances.bboxes / scale, instances.scores[:, None]],
+                     1).numpy()
+    labels = instances.labels.numpy()
+    return [rows[labels == c] for c in range(num_classes)]
+
+
 def fuse_overlapping(instances, classes, iou_thr=0., mode='weighted'):
     """``instances`` with the boxes of ``classes`` merged by class: boxes
     chained by IoU > ``iou_thr`` become one box, their score-weighted mean
@@ -322,9 +335,11 @@ def main(argv=None):
     loc_extents = torch.zeros(k, len(EXTENTS))  # class x extent kind
     # the kept boxes' label, hit, score and relative side spread (fused
     # boxes have none)
-    with_spreads = hasattr(model.teacher.bbox_head,
-                           'side_spreads_of') and not args.fuse_classes
+    with_spreads = hasattr(model.teacher.bbox_head, 'side_spreads_of') \
+        and not args.fuse_classes and model.teacher_flip_fusion is None
     kept_rows = []
+    # every candidate and truth, per image, for the teacher's AP
+    detections, truths = [], []
     with torch.no_grad():
         # shuffled, as the training sampler draws them: stateful filters
         # assume batches of mixed classes
@@ -349,6 +364,9 @@ def main(argv=None):
                     sample.scale_factor).repeat(2)
                 gt = sample.gt_instances
                 n_gt += torch.bincount(gt.labels, minlength=k)
+                detections.append(per_class_detections(c_inst, scale, k))
+                truths.append(
+                    dict(bboxes=gt.bboxes.numpy(), labels=gt.labels.numpy()))
                 k_inst, ignored = model.split_candidates(c_inst, keep)
                 if args.fuse_classes:
                     k_inst = fuse_overlapping(k_inst, args.fuse_classes,
@@ -392,6 +410,9 @@ def main(argv=None):
                                         inst.side_spreads, inst.bboxes)
                                 ], 1))
     n_kept = kept_outcomes.sum(1)
+    _, per_class = eval_map(
+        detections, truths, iou_thr=args.iou, logger='silent', nproc=1)
+    cand_ap = torch.tensor([c['ap'] for c in per_class], dtype=torch.float)
     # per-class thresholds, of the filter or of one it chains
     thresholds = next((m.thresholds for m in pl_filter.modules()
                        if isinstance(getattr(m, 'thresholds', None),
@@ -402,7 +423,7 @@ def main(argv=None):
         print(f'marked recall: the candidates kept or ignored (score >= '
               f'ignore_score_thr = {ignore_thr})')
     header = (f'{"class":<18}{"thr":>6}{"gt/img":>8}{"kept/img":>9}'
-              f'{"prec":>7}{"recall":>8}{"cand.recall":>12}'
+              f'{"prec":>7}{"recall":>8}{"cand.recall":>12}{"cand.AP":>8}'
               + ('' if ignore_thr is None else
                  f'{"marked recall":>14}{"ign/img":>8}'))
     print(header)
@@ -416,7 +437,8 @@ def main(argv=None):
             f'{thresholds[c].item():.3f}'
         print(f'{name:<18}{thr:>6}{gt / n:>8.2f}{pred / n:>9.2f}'
               f'{100 * tp / max(pred, 1):>7.1f}{100 * tp / max(gt, 1):>8.1f}'
-              f'{100 * hits["cand"][pick].sum() / max(gt, 1):>12.1f}' +
+              f'{100 * hits["cand"][pick].sum() / max(gt, 1):>12.1f}'
+              f'{100 * cand_ap[pick].mean():>8.1f}' +
               ('' if ignore_thr is None else
                f'{100 * hits["marked"][pick].sum() / max(gt, 1):>14.1f}'
                f'{n_ignored[pick].sum() / n:>8.2f}'))

@@ -18,7 +18,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 
 from dsym_mm.registry import MODELS, TASK_UTILS
 from ..pseudo_label_filters import per_class_filters
-from ..utils import fuse_views
+from ..utils import fuse_two_views
 
 
 @contextmanager
@@ -513,7 +513,7 @@ class DSYM(SemiBaseDetector):
         With ``semi_train_cfg.teacher_flip_fusion`` (e.g. ``dict(iou_thr=
         0.55)``) the teacher also predicts on the horizontally mirrored
         view, and the two views' detections, mirrored back, are fused
-        (:func:`fuse_views`): a box that only one view finds scores half.
+        (:func:`fuse_two_views`): a box that only one view finds scores half.
         The pseudo-label filter then ranks by the teacher's agreement with
         itself, at one more teacher pass per batch.
         """
@@ -533,7 +533,7 @@ class DSYM(SemiBaseDetector):
         fused = []
         for own, other, sample in zip(candidates, found, batch_data_samples):
             other.bboxes = bbox_flip(other.bboxes, sample.img_shape[:2])
-            fused.append(fuse_views([own, other], fusion.iou_thr))
+            fused.append(fuse_two_views(own, other, fusion.iou_thr))
         return fused
 
     def teacher_view_predict(

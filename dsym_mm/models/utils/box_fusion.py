@@ -1,6 +1,4 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
-from typing import List
-
 import torch
 from mmdet.structures.bbox import bbox_overlaps
 from mmengine.structures import InstanceData
@@ -37,38 +35,41 @@ def overlap_groups(bboxes: torch.Tensor, labels: torch.Tensor,
         group = joined
 
 
-def fuse_views(views: List[InstanceData], iou_thr: float) -> InstanceData:
-    """Weighted boxes fusion of one image's detections on several views
-    (in one coordinate frame): the boxes of a class chained across the
-    views by IoU above ``iou_thr`` become one box, their score-weighted
-    mean, scored by the mean over the views of each view's best score in
-    the group (a view that does not find it adds 0).
+def fuse_two_views(first: InstanceData, second: InstanceData,
+                   iou_thr: float) -> InstanceData:
+    """Weighted boxes fusion of one image's detections on two views (in
+    one coordinate frame).
 
-    A defect that every view finds keeps its score; a box that one view of
-    two finds is halved, so the fused scores rank agreement first.
+    A box of one view and a box of the other are paired when each is the
+    other's best overlap among the boxes of its class and their IoU is
+    ``iou_thr`` or more; a pair becomes its score-weighted mean box, scored
+    by the mean of the two scores. A box without a partner keeps its place
+    and scores half (the view that does not find it adds 0), so the fused
+    scores rank what both views find first. Pairing one to one, rather
+    than chaining every overlapping box, keeps a view's many low-scoring
+    neighbours of a defect from merging it into one wide box.
     """
-    boxes = torch.cat([v.bboxes for v in views])
-    if not len(boxes):
-        return InstanceData(
-            bboxes=boxes,
-            labels=torch.cat([v.labels for v in views]),
-            scores=torch.cat([v.scores for v in views]))
-    labels = torch.cat([v.labels for v in views])
-    scores = torch.cat([v.scores for v in views])
-    view = torch.cat([
-        torch.full((len(v), ), i, device=boxes.device)
-        for i, v in enumerate(views)
-    ])
-    heads, group = overlap_groups(boxes, labels, iou_thr).unique(
-        return_inverse=True)
-    num = len(heads)
-    weights = scores.clamp(min=1e-6)  # boxes that score 0 still count
-    fused = boxes.new_zeros(num, 4).index_add_(
-        0, group, boxes * weights[:, None])
-    fused /= weights.new_zeros(num).index_add_(0, group, weights)[:, None]
-    best = scores.new_zeros(num * len(views)).scatter_reduce(
-        0, group * len(views) + view, scores, reduce='amax')
+    n = len(first)
+    paired = first.bboxes.new_zeros(n, dtype=torch.bool)
+    partner = first.labels.new_zeros(n)
+    if n and len(second):
+        ious = bbox_overlaps(first.bboxes, second.bboxes).masked_fill(
+            first.labels[:, None] != second.labels[None], 0)
+        best_iou, partner = ious.max(1)
+        mutual = ious.argmax(0)[partner] == torch.arange(n,
+                                                       device=ious.device)
+        paired = mutual & (best_iou >= iou_thr)
+    mates = partner[paired]
+    alone = torch.ones(len(second), dtype=torch.bool,
+                       device=second.bboxes.device)
+    alone[mates] = False
+    own, other = first[paired], second[mates]
+    weights = torch.stack([own.scores, other.scores]).clamp(min=1e-6)
+    boxes = (own.bboxes * weights[0, :, None] +
+             other.bboxes * weights[1, :, None]) / weights.sum(0)[:, None]
+    lone = [first[~paired], second[alone]]
     return InstanceData(
-        bboxes=fused,
-        labels=labels[heads],
-        scores=best.view(num, len(views)).mean(1))
+        bboxes=torch.cat([boxes] + [v.bboxes for v in lone]),
+        labels=torch.cat([own.labels] + [v.labels for v in lone]),
+        scores=torch.cat([(own.scores + other.scores) / 2] +
+                         [v.scores / 2 for v in lone]))
