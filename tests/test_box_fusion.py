@@ -1,9 +1,9 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
-"""dsym_mm.models.utils.box_fusion: grouping and fusing views by hand."""
+"""dsym_mm.models.utils.box_fusion: fusing two views by hand."""
 import torch
 from mmengine.structures import InstanceData
 
-from dsym_mm.models.utils import fuse_two_views, overlap_groups
+from dsym_mm.models.utils import fuse_two_views
 
 
 def instances(bboxes, labels, scores):
@@ -11,21 +11,6 @@ def instances(bboxes, labels, scores):
         bboxes=torch.tensor(bboxes, dtype=torch.float32).view(-1, 4),
         labels=torch.tensor(labels, dtype=torch.long),
         scores=torch.tensor(scores, dtype=torch.float32))
-
-
-def test_overlap_groups_chain_boxes_of_a_class():
-    boxes = torch.tensor([
-        [12., 0., 22., 10.],  # overlaps the third (IoU 3/17), not the second
-        [0., 0., 10., 10.],
-        [5., 0., 15., 10.],  # IoU 1/3 with the second
-        [0., 0., 10., 10.],  # the second's box, another class
-    ])
-    labels = torch.tensor([0, 0, 0, 1])
-    assert overlap_groups(boxes, labels, 0.).tolist() == [0, 0, 0, 3]
-    assert overlap_groups(boxes, labels, 0.2).tolist() == [0, 1, 1, 3]
-    alone = torch.tensor([True, True, False, True])
-    assert overlap_groups(boxes, labels, 0.,
-                          linkable=alone).tolist() == [0, 1, 2, 3]
 
 
 def test_fuse_two_views_scores_agreement_and_averages_boxes():

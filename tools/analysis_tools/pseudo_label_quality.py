@@ -24,11 +24,10 @@ teacher, a last table asks whether the spread of the DFL side distributions
 tells the kept pseudo-labels that miss from the hits (see
 ``relative_side_spread`` and ``rank_auc``; not with fused boxes, from
 ``--fuse-classes`` or ``semi_train_cfg.teacher_flip_fusion``). The
-localisation errors are
-split by how they lie against their class's truths (``extent_kinds``);
-``--fuse-classes`` merges the overlapping kept boxes of those classes
-(``fuse_overlapping``) before they are scored, to see what box fusion
-would make of them.
+localisation errors are split by how they lie against their class's
+truths (``extent_kinds``); ``--fuse-classes`` merges the overlapping kept
+boxes of those classes (``fuse_overlapping``) before they are scored, to
+see what box fusion would make of them.
 This is a diagnostic: training never reads these annotations.
 """
 import argparse
@@ -49,7 +48,6 @@ from mmengine.structures import InstanceData
 import dsym_mm  # noqa: F401  registers the package's modules
 from dsym_mm.apis import load_config
 from dsym_mm.datasets import annotations_of_images
-from dsym_mm.models.utils import overlap_groups
 
 
 def parse_args(argv=None):
@@ -207,8 +205,17 @@ def fuse_overlapping(instances, classes, iou_thr=0., mode='weighted'):
         return instances
     boxes, labels, scores = instances.bboxes, instances.labels, \
         instances.scores
+    n = len(instances)
     fused = torch.isin(labels, labels.new_tensor(list(classes)))
-    group = overlap_groups(boxes, labels, iou_thr, linkable=fused)
+    linked = (bbox_overlaps(boxes, boxes) > iou_thr) \
+        & (labels[:, None] == labels[None]) & fused[:, None] & fused[None]
+    linked |= torch.eye(n, dtype=torch.bool)
+    group = torch.arange(n)
+    while True:  # each box takes the smallest index of its chain
+        joined = torch.where(linked, group[None], n).min(1).values
+        if torch.equal(joined, group):
+            break
+        group = joined
     heads = group.unique()
     merged, best = [], []
     for g in heads:

@@ -1,4 +1,4 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
-from .box_fusion import fuse_two_views, overlap_groups
+from .box_fusion import fuse_two_views
 
-__all__ = ['overlap_groups', 'fuse_two_views']
+__all__ = ['fuse_two_views']

@@ -4,37 +4,6 @@ from mmdet.structures.bbox import bbox_overlaps
 from mmengine.structures import InstanceData
 
 
-def overlap_groups(bboxes: torch.Tensor, labels: torch.Tensor,
-                   iou_thr: float,
-                   linkable: torch.Tensor = None) -> torch.Tensor:
-    """Group boxes of one class that overlap: boxes chained by IoU above
-    ``iou_thr`` share a group, named by the smallest index in it.
-
-    Args:
-        bboxes (Tensor): (n, 4) boxes, x1y1x2y2.
-        labels (Tensor): (n, ) class indices.
-        iou_thr (float): two boxes of a class are linked when their IoU
-            exceeds it.
-        linkable (Tensor, optional): (n, ) bool; boxes marked False stay
-            alone.
-
-    Returns:
-        Tensor: (n, ) the group of each box.
-    """
-    n = len(bboxes)
-    linked = (bbox_overlaps(bboxes, bboxes) > iou_thr) \
-        & (labels[:, None] == labels[None])
-    if linkable is not None:
-        linked &= linkable[:, None] & linkable[None]
-    linked |= torch.eye(n, dtype=torch.bool, device=bboxes.device)
-    group = torch.arange(n, device=bboxes.device)
-    while True:  # each box takes the smallest group among its links
-        joined = torch.where(linked, group[None], n).min(1).values
-        if torch.equal(joined, group):
-            return group
-        group = joined
-
-
 def fuse_two_views(first: InstanceData, second: InstanceData,
                    iou_thr: float) -> InstanceData:
     """Weighted boxes fusion of one image's detections on two views (in
@@ -56,8 +25,8 @@ def fuse_two_views(first: InstanceData, second: InstanceData,
         ious = bbox_overlaps(first.bboxes, second.bboxes).masked_fill(
             first.labels[:, None] != second.labels[None], 0)
         best_iou, partner = ious.max(1)
-        mutual = ious.argmax(0)[partner] == torch.arange(n,
-                                                       device=ious.device)
+        mutual = ious.argmax(0)[partner] == torch.arange(
+            n, device=ious.device)
         paired = mutual & (best_iou >= iou_thr)
     mates = partner[paired]
     alone = torch.ones(len(second), dtype=torch.bool,
