@@ -9,7 +9,7 @@ import torch.nn as nn
 from mmdet.models.detectors import SemiBaseDetector
 from mmdet.models.utils import rename_loss_dict, reweight_loss_dict
 from mmdet.structures import DetDataSample, SampleList
-from mmdet.structures.bbox import bbox_flip, bbox_overlaps, bbox_project
+from mmdet.structures.bbox import bbox_flip, bbox_project
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmengine.config import ConfigDict
 from mmengine.logging import MessageHub
@@ -18,7 +18,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 
 from dsym_mm.registry import MODELS, TASK_UTILS
 from ..pseudo_label_filters import per_class_filters
-from ..utils import fuse_two_views
+from ..utils import fuse_two_views, same_class_ious
 
 
 @contextmanager
@@ -90,20 +90,7 @@ def found_by(boxes: InstanceData, others: InstanceData,
     with IoU ``iou_thr`` or more (all False when either is empty)."""
     if not len(boxes) or not len(others):
         return boxes.labels.new_zeros(len(boxes), dtype=torch.bool)
-    ious = bbox_overlaps(boxes.bboxes, others.bboxes)
-    ious = ious.masked_fill(boxes.labels[:, None] != others.labels, 0)
-    return ious.max(1).values >= iou_thr
-
-
-def mirrored_views(batch_inputs: torch.Tensor,
-                   batch_data_samples: SampleList) -> torch.Tensor:
-    """The batch with each image mirrored left to right within its own
-    ``img_shape`` (the padding stays where it is)."""
-    mirrored = batch_inputs.clone()
-    for i, sample in enumerate(batch_data_samples):
-        h, w = sample.img_shape[:2]
-        mirrored[i, :, :h, :w] = batch_inputs[i, :, :h, :w].flip(-1)
-    return mirrored
+    return same_class_ious(boxes, others).max(1).values >= iou_thr
 
 
 def head_honours_ignored_instances(head: nn.Module) -> bool:
@@ -440,16 +427,12 @@ class DSYM(SemiBaseDetector):
         ``ignore_score_thr`` still reaches the student as an ignored
         region (:meth:`split_candidates`)."""
         cfg = self.flip_agreement
-        found = self.teacher_predict(
-            mirrored_views(batch_inputs, batch_data_samples),
-            batch_data_samples)
-        masks = []
-        for cand, other, sample in zip(candidates, found,
-                                       batch_data_samples):
-            other = other[other.scores >= cfg.score_thr]
-            other.bboxes = bbox_flip(other.bboxes, sample.img_shape[:2])
-            masks.append(found_by(cand, other, cfg.iou_thr))
-        return masks
+        found = self.teacher_mirrored_predict(batch_inputs,
+                                              batch_data_samples)
+        return [
+            found_by(cand, other[other.scores >= cfg.score_thr], cfg.iou_thr)
+            for cand, other in zip(candidates, found)
+        ]
 
     def split_candidates(
         self, candidates: InstanceData, keep: torch.Tensor
@@ -527,14 +510,27 @@ class DSYM(SemiBaseDetector):
                                                with_side_spreads)
         if fusion is None:
             return candidates
-        found = self.teacher_view_predict(
-            mirrored_views(batch_inputs, batch_data_samples),
-            batch_data_samples)
-        fused = []
-        for own, other, sample in zip(candidates, found, batch_data_samples):
+        found = self.teacher_mirrored_predict(batch_inputs,
+                                              batch_data_samples)
+        return [
+            fuse_two_views(own, other, fusion.iou_thr)
+            for own, other in zip(candidates, found)
+        ]
+
+    def teacher_mirrored_predict(
+            self, batch_inputs: torch.Tensor,
+            batch_data_samples: SampleList) -> List[InstanceData]:
+        """The teacher's detections on each view mirrored left to right
+        within its ``img_shape`` (the padding stays where it is), mirrored
+        back into the view's pixel coordinates."""
+        mirrored = batch_inputs.clone()
+        for i, sample in enumerate(batch_data_samples):
+            h, w = sample.img_shape[:2]
+            mirrored[i, :, :h, :w] = batch_inputs[i, :, :h, :w].flip(-1)
+        found = self.teacher_view_predict(mirrored, batch_data_samples)
+        for other, sample in zip(found, batch_data_samples):
             other.bboxes = bbox_flip(other.bboxes, sample.img_shape[:2])
-            fused.append(fuse_two_views(own, other, fusion.iou_thr))
-        return fused
+        return found
 
     def teacher_view_predict(
             self,

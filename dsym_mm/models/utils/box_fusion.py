@@ -4,6 +4,13 @@ from mmdet.structures.bbox import bbox_overlaps
 from mmengine.structures import InstanceData
 
 
+def same_class_ious(boxes: InstanceData,
+                    others: InstanceData) -> torch.Tensor:
+    """(len(boxes), len(others)) IoUs, 0 between boxes of two classes."""
+    return bbox_overlaps(boxes.bboxes, others.bboxes).masked_fill(
+        boxes.labels[:, None] != others.labels[None], 0)
+
+
 def fuse_two_views(first: InstanceData, second: InstanceData,
                    iou_thr: float) -> InstanceData:
     """Weighted boxes fusion of one image's detections on two views (in
@@ -22,8 +29,7 @@ def fuse_two_views(first: InstanceData, second: InstanceData,
     paired = first.bboxes.new_zeros(n, dtype=torch.bool)
     partner = first.labels.new_zeros(n)
     if n and len(second):
-        ious = bbox_overlaps(first.bboxes, second.bboxes).masked_fill(
-            first.labels[:, None] != second.labels[None], 0)
+        ious = same_class_ious(first, second)
         best_iou, partner = ious.max(1)
         mutual = ious.argmax(0)[partner] == torch.arange(
             n, device=ious.device)
