@@ -388,6 +388,26 @@ def test_ignore_threshold_rows_change_only_the_threshold():
         assert_same_run(cfg, base, name)
 
 
+FLIP_FUSION_ROWS = sorted(
+    osp.basename(p) for p in CONFIGS if '-flip-fusion_' in osp.basename(p))
+
+
+def test_flip_fusion_rows_change_only_the_teachers_second_view():
+    """``...-flip-fusion_*`` is its row without the suffix plus
+    ``teacher_flip_fusion`` and nothing else, at 20 % and 40 %."""
+    assert {n.rsplit('-', 1)[1] for n in FLIP_FUSION_ROWS} >= {
+        '20pct.py', '40pct.py'}
+    for name in FLIP_FUSION_ROWS:
+        cfg = Config.fromfile(osp.join(REPO, 'configs', 'dsym', name))
+        base = Config.fromfile(
+            osp.join(REPO, 'configs', 'dsym',
+                     name.replace('-flip-fusion_', '_')))
+        assert 'teacher_flip_fusion' not in base.model.semi_train_cfg
+        assert cfg.model.semi_train_cfg.pop('teacher_flip_fusion') == dict(
+            iou_thr=0.55)
+        assert_same_run(cfg, base, name)
+
+
 IGNORED_CLASS_ROWS = {
     ('ignore-loc-classes', 20): ('crazing', 'rolled-in_scale'),
     ('ignore-crazing', 20): ('crazing', ),
