@@ -408,6 +408,40 @@ def test_flip_fusion_rows_change_only_the_teachers_second_view():
         assert_same_run(cfg, base, name)
 
 
+@pytest.mark.parametrize('pct', [20, 40])
+def test_oracle_error_rows_add_one_teacher_error_to_their_bound(pct):
+    """At each split, ``dsym-oracle-recall-*`` is the bound (true labels in
+    the joint pass) with the split's published start's misses, and
+    ``dsym-oracle-false-positives-*`` the bound with the teacher's false
+    positives through the split's best row's filter; both ignore as that
+    row does, and nothing else changes."""
+    rest = f'yolov9_t_3k-from-sup-lr2e-4_neu-det-{pct}pct.py'
+
+    def row(name):
+        return config_of(osp.join(REPO, 'configs', 'dsym', f'{name}_{rest}'))
+
+    bound = row('dsym-oracle-joint-pass-weak-student')
+    best = row('dsym-joint-pass-weak-student-ignore-uncertain').model
+    assert bound.model.semi_train_cfg.pop('ignore_score_thr', None) is None
+    for name, oracle in (
+        ('dsym-oracle-recall-joint-pass-weak-student',
+         bound.neu_semi_published_start_recall[pct]),
+        ('dsym-oracle-false-positives-joint-pass-weak-student',
+         dict(teacher_false_positives=True)),
+    ):
+        cfg = row(name)
+        semi = cfg.model.semi_train_cfg
+        assert semi.pop('oracle') == oracle
+        assert semi.pop('ignore_score_thr') == \
+            best.semi_train_cfg.ignore_score_thr
+        if 'false-positives' in name:
+            assert semi.pseudo_label_filter == \
+                best.semi_train_cfg.pseudo_label_filter
+            semi.pseudo_label_filter = \
+                bound.model.semi_train_cfg.pseudo_label_filter
+        assert_same_run(cfg, bound, name)
+
+
 IGNORED_CLASS_ROWS = {
     ('ignore-loc-classes', 20): ('crazing', 'rolled-in_scale'),
     ('ignore-crazing', 20): ('crazing', ),

@@ -20,17 +20,20 @@ neu_semi_finetune_published_detector = {
                            'neu-det-40pct-53d1c01c.pth')),
 }
 neu_semi_finetune_dsym_cfg = dict(burn_in_iters=0, rampup_iters=500)
-# the 20 % start's pseudo-labels on the 1296 unlabeled images, per class
-# (crazing, inclusion, patches, pitted_surface, rolled-in_scale,
-# scratches): the share of the true boxes among its kept pseudo-labels
-# (recall) and among its kept or ignored candidates (marked recall), IoU
-# 0.5, through the 20 % rows' filter; from
+# the published starts' pseudo-labels on their split's unlabeled images
+# (1296 at 20 %, 972 at 40 %), per class (crazing, inclusion, patches,
+# pitted_surface, rolled-in_scale, scratches): the share of the true boxes
+# among its kept pseudo-labels (recall) and among its kept or ignored
+# candidates (marked recall), IoU 0.5, through the split's best row's
+# filter (dsym-joint-pass-weak-student-ignore-uncertain_*); from
 # tools/analysis_tools/pseudo_label_quality.py (docs/dsym.md, "Which of
 # the teacher's errors costs the 20 % rows"). The oracle rows that
 # simulate its misses read them (mmdet.OracleLabelDSYM)
 neu_semi_published_start_recall = {
     20: dict(recall=[0.353, 0.642, 0.762, 0.590, 0.349, 0.540],
              marked_recall=[0.553, 0.817, 0.923, 0.717, 0.456, 0.894]),
+    40: dict(recall=[0.397, 0.629, 0.828, 0.630, 0.529, 0.651],
+             marked_recall=[0.573, 0.832, 0.938, 0.757, 0.760, 0.921]),
 }
 neu_semi_finetune_warmup = dict(
     type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=100)

@@ -1,0 +1,16 @@
+# The 40 % bound dsym-oracle-joint-pass-weak-student_*-40pct (true labels
+# as pseudo-labels) with the teacher's false positives, as
+# dsym-oracle-false-positives-*-20pct does at 20 %: the EMA teacher's picks
+# through the 40 % rows' filter that match no true box of their class
+# (IoU 0.5) join the true boxes, its uncertain candidates off the true
+# boxes are ignored. Nothing is missed.
+_base_ = './dsym-oracle-joint-pass-weak-student_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py'
+
+model = dict(
+    semi_train_cfg=dict(
+        ignore_score_thr=0.1,
+        pseudo_label_filter=dict(
+            _base_.neu_semi_dsym_cfg.pseudo_label_filter,
+            _delete_=True,
+            boxes_per_image=_base_.neu_semi_boxes_per_image[40]),
+        oracle=dict(teacher_false_positives=True)))
