@@ -6,11 +6,4 @@
 # boxes are ignored. Nothing is missed.
 _base_ = './dsym-oracle-joint-pass-weak-student_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py'
 
-model = dict(
-    semi_train_cfg=dict(
-        ignore_score_thr=0.1,
-        pseudo_label_filter=dict(
-            _base_.neu_semi_dsym_cfg.pseudo_label_filter,
-            _delete_=True,
-            boxes_per_image=_base_.neu_semi_boxes_per_image[40]),
-        oracle=dict(teacher_false_positives=True)))
+model = dict(semi_train_cfg=_base_.neu_semi_oracle_false_positives[40])

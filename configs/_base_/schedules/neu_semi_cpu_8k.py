@@ -54,3 +54,20 @@ neu_semi_dsym_cfg = dict(
     consistency_activation='sigmoid',
     rampup_iters=1000,
     min_pseudo_bbox_wh=(1e-2, 1e-2))
+# that pseudo-label filter at each split's density
+neu_semi_pseudo_label_filter = {
+    pct: dict(neu_semi_dsym_cfg['pseudo_label_filter'], boxes_per_image=boxes)
+    for pct, boxes in neu_semi_boxes_per_image.items()
+}
+# mmdet.OracleLabelDSYM with the teacher's false positives on a bound, at
+# each split (the dsym-oracle-false-positives-* rows): the EMA teacher's
+# picks through the split's filter, in place of the bound's, that match no
+# true box of their class join the true boxes, and its candidates scoring
+# 0.1 or more off the true boxes are ignored
+neu_semi_oracle_false_positives = {
+    pct: dict(
+        ignore_score_thr=0.1,
+        pseudo_label_filter=dict(pseudo_label_filter, _delete_=True),
+        oracle=dict(teacher_false_positives=True))
+    for pct, pseudo_label_filter in neu_semi_pseudo_label_filter.items()
+}
