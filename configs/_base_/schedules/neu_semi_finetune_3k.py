@@ -27,7 +27,8 @@ neu_semi_finetune_dsym_cfg = dict(burn_in_iters=0, rampup_iters=500)
 # candidates (marked recall), IoU 0.5, through the split's best row's
 # filter (dsym-joint-pass-weak-student-ignore-uncertain_*); from
 # tools/analysis_tools/pseudo_label_quality.py (docs/dsym.md, "Which of
-# the teacher's errors costs the 20 % rows"). The oracle rows that
+# the teacher's errors costs the 20 % rows", "The published 40 % start's
+# misses"). The oracle rows that
 # simulate its misses read them (mmdet.OracleLabelDSYM)
 neu_semi_published_start_recall = {
     20: dict(recall=[0.353, 0.642, 0.762, 0.590, 0.349, 0.540],
