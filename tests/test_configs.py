@@ -398,8 +398,8 @@ def test_flip_fusion_rows_change_only_the_teachers_second_view():
     assert {n.rsplit('-', 1)[1] for n in FLIP_FUSION_ROWS} >= {
         '20pct.py', '40pct.py'}
     for name in FLIP_FUSION_ROWS:
-        cfg = Config.fromfile(osp.join(REPO, 'configs', 'dsym', name))
-        base = Config.fromfile(
+        cfg = config_of(osp.join(REPO, 'configs', 'dsym', name))
+        base = config_of(
             osp.join(REPO, 'configs', 'dsym',
                      name.replace('-flip-fusion_', '_')))
         assert 'teacher_flip_fusion' not in base.model.semi_train_cfg
