@@ -408,6 +408,24 @@ def test_flip_fusion_rows_change_only_the_teachers_second_view():
         assert_same_run(cfg, base, name)
 
 
+def test_drop_fragments_row_adds_the_containment_filter_after_the_nms():
+    """``...-pseudo-nms-drop-fragments_*`` is its ``...-pseudo-nms_*`` row
+    with a containment filter between the NMS and the thresholds."""
+    rest = 'yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py'
+    row = 'dsym-joint-pass-weak-student-ignore-uncertain-pseudo-nms'
+    cfg = config_of(
+        osp.join(REPO, 'configs', 'dsym', f'{row}-drop-fragments_{rest}'))
+    base = config_of(osp.join(REPO, 'configs', 'dsym', f'{row}_{rest}'))
+    filters = cfg.model.semi_train_cfg.pseudo_label_filter.filters
+    assert [f.type for f in filters] == [
+        'mmdet.ClasswiseNMSFilter', 'mmdet.ClasswiseContainmentFilter',
+        'mmdet.ClassFrequencyThresholdFilter'
+    ]
+    assert filters.pop(1) == dict(type='mmdet.ClasswiseContainmentFilter',
+                                  min_inside=0.8)
+    assert_same_run(cfg, base, row)
+
+
 @pytest.mark.parametrize('pct', [20, 40])
 def test_oracle_error_rows_add_one_teacher_error_to_their_bound(pct):
     """At each split, ``dsym-oracle-recall-*`` is the bound (true labels in

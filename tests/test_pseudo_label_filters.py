@@ -5,6 +5,7 @@ import torch
 from mmengine.structures import InstanceData
 
 from dsym_mm.models.pseudo_label_filters import (ClassFrequencyThresholdFilter,
+                                                 ClasswiseContainmentFilter,
                                                  ClasswiseNMSFilter,
                                                  SequentialPseudoLabelFilter)
 
@@ -35,6 +36,43 @@ def test_class_wise_nms_drops_same_class_duplicates(iou_threshold, kept):
         [one_long_defect_twice(), empty], NO_INPUTS, [], 0.)
     assert masks[0].tolist() == kept
     assert masks[1].dtype == torch.bool and masks[1].numel() == 0
+
+
+def fragments_of_a_long_defect():
+    """A long band (0); a fragment inside it at IoU 0.2 (1); the fragment's
+    place in another class (2); a box reaching out of the band, 75 %
+    inside it (3); a box 91 % inside the band but longer (4); a piece of
+    that box's end, a third inside the band and two thirds inside box 3
+    (5); a fragment scored above the band (6)."""
+    return instances(
+        [[0, 0, 100, 10], [10, 0, 30, 10], [10, 0, 30, 10], [85, 0, 105, 10],
+         [0, 0, 110, 10], [95, 0, 110, 10], [40, 0, 50, 10]],
+        [0.8, 0.7, 0.7, 0.6, 0.5, 0.4, 0.9], [0, 0, 1, 0, 0, 0, 0])
+
+
+@pytest.mark.parametrize('min_inside,kept', [
+    (0.8, [True, False, True, True, False, True, True]),
+    # at 0.7 the box reaching out (75 % inside) goes too
+    (0.7, [True, False, True, False, False, True, True]),
+])
+def test_class_wise_containment_drops_fragments_of_kept_boxes(
+        min_inside, kept):
+    """Only better-scored boxes of the same class that are kept themselves
+    suppress a box: the end piece (5) lies wholly in the dropped box (4),
+    so it stays."""
+    empty = instances(torch.zeros(0, 4), [], [])
+    masks = ClasswiseContainmentFilter(min_inside).keep_masks(
+        [fragments_of_a_long_defect(), empty], NO_INPUTS, [], 0.)
+    assert masks[0].tolist() == kept
+    assert masks[1].dtype == torch.bool and masks[1].numel() == 0
+    # the fragment scored above the band leaves the band alone: only the
+    # lower-scored box's share counts
+    assert masks[0][0]
+
+
+def test_class_wise_containment_needs_a_share():
+    with pytest.raises(ValueError, match='min_inside'):
+        ClasswiseContainmentFilter(0.)
 
 
 def test_sequential_filters_see_only_what_the_ones_before_kept():
