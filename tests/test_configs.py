@@ -460,6 +460,23 @@ def test_oracle_error_rows_add_one_teacher_error_to_their_bound(pct):
         assert_same_run(cfg, bound, name)
 
 
+def test_oracle_judge_row_is_the_false_positive_row_judging_instead():
+    """``dsym-oracle-judge-*-40pct`` runs as the false-positives-only row
+    (the teacher, the best row's filter and ignore threshold) with the
+    oracle keeping the teacher's hits instead of adding true boxes."""
+    rest = 'joint-pass-weak-student_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct'
+    cfg = config_of(
+        osp.join(REPO, 'configs', 'dsym', f'dsym-oracle-judge-{rest}.py'))
+    base = config_of(
+        osp.join(REPO, 'configs', 'dsym',
+                 f'dsym-oracle-false-positives-{rest}.py'))
+    assert cfg.model.semi_train_cfg.pop('oracle') == dict(
+        teacher_hits_only=True)
+    assert base.model.semi_train_cfg.pop('oracle') == dict(
+        teacher_false_positives=True)
+    assert_same_run(cfg, base, 'dsym-oracle-judge')
+
+
 IGNORED_CLASS_ROWS = {
     ('ignore-loc-classes', 20): ('crazing', 'rolled-in_scale'),
     ('ignore-crazing', 20): ('crazing', ),

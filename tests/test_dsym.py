@@ -1020,8 +1020,51 @@ def test_oracle_on_an_image_without_defects_keeps_the_teachers_picks(
                         num_false_positives=1)
 
 
+def test_oracle_judge_keeps_only_the_teachers_hits(tiny_neu, monkeypatch):
+    """With ``oracle.teacher_hits_only`` the filter's picks that are hits
+    stay at the teacher's extents; a duplicate, another class's box and a
+    box on nothing are dropped and, scoring 0.1 or more, ignored, as the
+    filter's rejects are; a defect the teacher misses is not added."""
+    model = build(
+        tiny_cfg(tiny_neu, ORACLE_CONFIG, ignore_score_thr=0.1,
+                 pseudo_label_filter=dict(type='mmdet.ScoreThresholdFilter',
+                                          score_thr=0.5),
+                 oracle=dict(teacher_hits_only=True)))
+    detections = InstanceData(
+        bboxes=torch.tensor([[12., 21., 30., 40.],  # the duplicate
+                             [11., 20., 30., 40.],  # the hit, best score
+                             [10., 20., 30., 40.],  # right place, class 3
+                             [40., 40., 60., 60.],  # nothing there
+                             [12., 21., 31., 40.],  # uncertain
+                             [0., 0., 5., 5.]]),  # under the ignore score
+        labels=torch.tensor([2, 2, 3, 1, 2, 1]),
+        scores=torch.tensor([0.8, 0.9, 0.7, 0.6, 0.2, 0.05]))
+
+    def fake_predict(inputs, samples, rescale=False):
+        out = DetDataSample()
+        out.pred_instances = detections.clone()
+        return [out]
+
+    monkeypatch.setattr(model.teacher, 'predict', fake_predict)
+    sample = view_sample(np.eye(3, dtype=np.float32))
+    sample.set_metainfo(dict(img_path='crazing_7.jpg'))
+    sample.gt_instances = InstanceData(
+        bboxes=torch.tensor([[10., 20., 30., 40.], [40., 0., 60., 20.]]),
+        labels=torch.tensor([2, 0]))  # the second one nobody finds
+    set_iter(5)
+    (pseudo, ), info = model.get_pseudo_instances(
+        torch.zeros(1, 3, 64, 64), [sample])
+    torch.testing.assert_close(pseudo.gt_instances.bboxes,
+                               detections.bboxes[[1]])
+    assert pseudo.gt_instances.labels.tolist() == [2]
+    torch.testing.assert_close(pseudo.ignored_instances.bboxes,
+                               detections.bboxes[[0, 2, 3, 4]])
+    assert info == dict(num_candidates=6, num_kept=1, num_ignored=4)
+
+
 @pytest.mark.parametrize('oracle,extra,match', [
     (dict(recal=0.5), {}, 'unknown keys'),
+    (dict(teacher_hits_only=True, recall=0.5), {}, 'teacher_hits_only'),
     (dict(recall=[0.5] * 5), {}, 'one per class'),
     (dict(recall=0.5, marked_recall=0.4), {}, 'at least recall'),
     (dict(recall=0.5, marked_recall=0.7), {}, 'ignore_score_thr'),
@@ -1034,24 +1077,27 @@ def test_oracle_names_what_is_wrong_with_its_settings(tiny_neu, oracle, extra,
         build(tiny_cfg(tiny_neu, ORACLE_CONFIG, oracle=oracle, **extra))
 
 
-def test_oracle_with_both_errors_trains(tiny_neu):
-    """A train step of the row with the start's misses and the teacher's
-    false positives, through its real config on real images."""
-    cfg = tiny_cfg(
-        tiny_neu,
-        osp.join(
-            REPO, 'configs', 'dsym',
-            'dsym-oracle-recall-false-positives-joint-pass-weak-student_'
-            'yolov9_t_3k-from-sup-lr2e-4_neu-det-20pct.py'))
+@pytest.mark.parametrize('row,mode', [
+    ('dsym-oracle-recall-false-positives-joint-pass-weak-student_'
+     'yolov9_t_3k-from-sup-lr2e-4_neu-det-20pct.py', 'oracle_false_positives'),
+    ('dsym-oracle-judge-joint-pass-weak-student_'
+     'yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py', 'oracle_hits_only'),
+])
+def test_oracle_rows_with_the_real_teacher_train(tiny_neu, row, mode):
+    """A train step of the rows whose oracle asks the real teacher (the
+    start's misses and the teacher's false positives; the perfect judge),
+    through their real configs on real images."""
+    cfg = tiny_cfg(tiny_neu, osp.join(REPO, 'configs', 'dsym', row))
     cfg.train_dataloader.dataset.datasets[1].ann_file = \
         'annotations/labeled_tiny.json'  # the oracle reads labels
     cfg.model.detector.init_cfg = None  # no start checkpoint: random
     model = build(cfg)
-    assert model.oracle_false_positives
+    assert getattr(model, mode)
     torch.manual_seed(0)
     set_iter(5)
     losses = train_step(model, first_batch(cfg))
-    assert 'unsup_num_false_positives' in losses
+    assert ('unsup_num_false_positives' in losses) == (
+        mode == 'oracle_false_positives')
     assert all(torch.isfinite(v).all() for v in losses.values())
 
 

@@ -48,6 +48,7 @@ from mmengine.structures import InstanceData
 import dsym_mm  # noqa: F401  registers the package's modules
 from dsym_mm.apis import load_config
 from dsym_mm.datasets import annotations_of_images
+from dsym_mm.models.utils import first_hits
 
 
 def parse_args(argv=None):
@@ -266,33 +267,23 @@ def outcomes(pred_boxes, pred_labels, gt_boxes, gt_labels, iou_thr,
              low_iou=0.1):
     """The outcome index (into ``OUTCOMES``) of each prediction, taken in
     the given order (best scores first, as VOC does): a hit takes the best
-    free truth of its class with IoU >= ``iou_thr``; a false positive is a
-    duplicate (such a truth exists but is taken), a localisation error
-    (its class's best IoU is in ``[low_iou, iou_thr)``), an other-class
-    error (IoU >= ``low_iou`` with a truth of another class only) or
-    background."""
+    free truth of its class with IoU >= ``iou_thr`` (``first_hits``); a
+    false positive is a duplicate (such a truth exists but is taken), a
+    localisation error (its class's best IoU is in ``[low_iou,
+    iou_thr)``), an other-class error (IoU >= ``low_iou`` with a truth of
+    another class only) or background."""
     kinds = torch.full((len(pred_boxes), ), OUTCOMES.index('background'))
     if not len(pred_boxes) or not len(gt_boxes):
         return kinds
     ious = bbox_overlaps(pred_boxes, gt_boxes)
     same = pred_labels[:, None] == gt_labels[None]
-    used = torch.zeros(len(gt_boxes), dtype=torch.bool)
-    for i, (row, row_same) in enumerate(zip(ious, same)):
-        own = row.masked_fill(~row_same, -1)
-        free = own.masked_fill(used, -1)
-        best = free.argmax()
-        if free[best] >= iou_thr:
-            used[best] = True
-            kind = 'hit'
-        elif own.max() >= iou_thr:
-            kind = 'duplicate'
-        elif own.max() >= low_iou:
-            kind = 'localisation'
-        elif row.masked_fill(row_same, -1).max() >= low_iou:
-            kind = 'other class'
-        else:
-            continue
-        kinds[i] = OUTCOMES.index(kind)
+    own = ious.masked_fill(~same, -1).max(1).values
+    other = ious.masked_fill(same, -1).max(1).values
+    kinds[other >= low_iou] = OUTCOMES.index('other class')
+    kinds[own >= low_iou] = OUTCOMES.index('localisation')
+    kinds[own >= iou_thr] = OUTCOMES.index('duplicate')
+    kinds[first_hits(pred_boxes, pred_labels, gt_boxes, gt_labels,
+                     iou_thr)] = OUTCOMES.index('hit')
     return kinds
 
 

@@ -10,6 +10,8 @@ from mmengine.structures import InstanceData
 
 from dsym_mm.registry import MODELS
 
+from ..utils import first_hits
+
 from .dsym import DSYM, found_by
 
 
@@ -55,6 +57,19 @@ class OracleLabelDSYM(DSYM):
       its detections that do match one stand for that annotation and are
       left out. Logged as ``unsup_num_false_positives``.
 
+    ``semi_train_cfg.oracle.teacher_hits_only`` (default False) is the
+    other way round: a perfect judge of the teacher's own pseudo-labels,
+    the most a filter that only drops boxes (the CLIP filter of section
+    3.4, eq. (20)) could give. The real teacher predicts and
+    ``pseudo_label_filter`` picks as in DSYM; of the picks, only the hits
+    stay, at the teacher's extents: in score order, a pick that takes a
+    free annotation of its class at IoU ``match_iou`` or more
+    (:func:`first_hits`). Duplicates, wrong extents and boxes on nothing
+    are dropped like the filter's own rejects (ignored, with
+    ``ignore_score_thr``, when they score that much). The annotations
+    never become pseudo-labels, so missed defects stay missed; the option
+    takes none of the three above.
+
     With the defaults every annotation is a pseudo-label and the filter is
     not consulted.
     """
@@ -63,7 +78,8 @@ class OracleLabelDSYM(DSYM):
         super().__init__(*args, **kwargs)
         oracle = self.semi_train_cfg.get('oracle', None) or {}
         unknown = set(oracle) - {
-            'recall', 'marked_recall', 'teacher_false_positives', 'match_iou'
+            'recall', 'marked_recall', 'teacher_false_positives',
+            'teacher_hits_only', 'match_iou'
         }
         if unknown:
             raise ValueError(
@@ -86,6 +102,14 @@ class OracleLabelDSYM(DSYM):
         self.oracle_false_positives = bool(
             oracle.get('teacher_false_positives', False))
         self.oracle_match_iou = float(oracle.get('match_iou', 0.5))
+        self.oracle_hits_only = bool(oracle.get('teacher_hits_only', False))
+        if self.oracle_hits_only and set(oracle) & {
+                'recall', 'marked_recall', 'teacher_false_positives'}:
+            raise ValueError(
+                'semi_train_cfg.oracle.teacher_hits_only judges the '
+                "teacher's own picks and turns no annotation into a "
+                'pseudo-label: it takes no recall, marked_recall or '
+                'teacher_false_positives')
         if self.flip_agreement is not None:
             raise ValueError(
                 f'{type(self).__name__} decides which annotations are '
@@ -113,9 +137,10 @@ class OracleLabelDSYM(DSYM):
         if marked (kept or ignored) and 0 if missed, with the field
         ``oracle_keep``; with ``teacher_false_positives``, followed by the
         real teacher's detections (``oracle_keep`` False), each with
-        ``matches_annotation``. ``from_annotation`` tells them apart."""
+        ``matches_annotation``. ``from_annotation`` tells them apart. With
+        ``teacher_hits_only``, the teacher's detections alone."""
         found = [None] * len(batch_data_samples)
-        if self.oracle_false_positives:
+        if self.oracle_false_positives or self.oracle_hits_only:
             found = super().teacher_predict(batch_inputs, batch_data_samples,
                                             **kwargs)
         detections = []
@@ -145,6 +170,8 @@ class OracleLabelDSYM(DSYM):
             if teacher is None:
                 detections.append(annotations)
                 continue
+            if self.oracle_hits_only:
+                annotations = annotations[:0]
             matches = found_by(teacher, annotations, self.oracle_match_iou)
             teacher = InstanceData(
                 bboxes=teacher.bboxes,
@@ -161,7 +188,17 @@ class OracleLabelDSYM(DSYM):
                            batch_data_samples: SampleList, progress: float):
         """The annotations the oracle keeps, and with
         ``teacher_false_positives`` the filter's picks from the teacher's
-        detections that match no annotation."""
+        detections that match no annotation; with ``teacher_hits_only``, the
+        filter's picks that are hits on the view's annotations."""
+        if self.oracle_hits_only:
+            picked, _ = super().pseudo_label_masks(candidates, batch_inputs,
+                                                   batch_data_samples,
+                                                   progress)
+            return [
+                self._hits(cand, pick, sample.gt_instances)
+                for cand, pick, sample in zip(candidates, picked,
+                                              batch_data_samples)
+            ], None
         masks = [c.oracle_keep.clone() for c in candidates]
         if self.oracle_false_positives:
             teacher = [c[~c.from_annotation] for c in candidates]
@@ -172,6 +209,18 @@ class OracleLabelDSYM(DSYM):
                                              teacher):
                 mask[~cand.from_annotation] = pick & ~det.matches_annotation
         return masks, None
+
+    def _hits(self, candidates: InstanceData, picked: torch.Tensor,
+              gt: InstanceData) -> torch.Tensor:
+        """``picked`` less the picks that are no hit on ``gt``."""
+        index = picked.nonzero().flatten()
+        index = index[candidates.scores[index].argsort(descending=True)]
+        keep = torch.zeros_like(picked)
+        keep[index] = first_hits(candidates.bboxes[index],
+                                 candidates.labels[index],
+                                 get_box_tensor(gt.bboxes).float(),
+                                 gt.labels, self.oracle_match_iou)
+        return keep
 
     def split_candidates(self, candidates: InstanceData,
                          keep: torch.Tensor) -> Tuple[InstanceData, ...]:
