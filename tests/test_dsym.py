@@ -947,25 +947,17 @@ def test_oracle_recall_misses_the_same_annotations_every_time(tiny_neu):
     assert not torch.equal(other.gt_instances.bboxes, kept.bboxes)
 
 
-def test_oracle_adds_the_teachers_false_positives(tiny_neu, monkeypatch):
-    """With ``oracle.teacher_false_positives`` the annotations stay and the
-    filter's picks among the teacher's detections join them when they match
-    no annotation of their class; a detection of an annotated defect stands
-    for it and is left out, kept or not; uncertain ones off the
-    annotations are ignored."""
+def oracle_pseudo_labels(tiny_neu, monkeypatch, oracle, detections,
+                         annotations=None, img_path='crazing_7.jpg'):
+    """The pseudo-labels and batch info of an identity teacher view holding
+    ``annotations`` (None: no defect), with the oracle's teacher predicting
+    ``detections``, picked by a score threshold of 0.5, the candidates
+    scoring 0.1 or more ignored."""
     model = build(
         tiny_cfg(tiny_neu, ORACLE_CONFIG, ignore_score_thr=0.1,
                  pseudo_label_filter=dict(type='mmdet.ScoreThresholdFilter',
                                           score_thr=0.5),
-                 oracle=dict(teacher_false_positives=True)))
-    detections = InstanceData(
-        bboxes=torch.tensor([[11., 20., 30., 40.],  # the annotation's twin
-                             [10., 20., 30., 40.],  # right place, class 3
-                             [40., 40., 60., 60.],  # nothing there
-                             [12., 21., 30., 40.],  # the twin, uncertain
-                             [0., 0., 5., 5.]]),  # uncertain, off
-        labels=torch.tensor([2, 3, 1, 2, 1]),
-        scores=torch.tensor([0.9, 0.8, 0.7, 0.2, 0.3]))
+                 oracle=oracle))
 
     def fake_predict(inputs, samples, rescale=False):
         out = DetDataSample()
@@ -974,13 +966,34 @@ def test_oracle_adds_the_teachers_false_positives(tiny_neu, monkeypatch):
 
     monkeypatch.setattr(model.teacher, 'predict', fake_predict)
     sample = view_sample(np.eye(3, dtype=np.float32))
-    sample.set_metainfo(dict(img_path='crazing_7.jpg'))
-    sample.gt_instances = InstanceData(
-        bboxes=torch.tensor([[10., 20., 30., 40.]]),
-        labels=torch.tensor([2]))
+    sample.set_metainfo(dict(img_path=img_path))
+    if annotations is not None:
+        sample.gt_instances = annotations
     set_iter(5)
     (pseudo, ), info = model.get_pseudo_instances(
         torch.zeros(1, 3, 64, 64), [sample])
+    return pseudo, info
+
+
+def test_oracle_adds_the_teachers_false_positives(tiny_neu, monkeypatch):
+    """With ``oracle.teacher_false_positives`` the annotations stay and the
+    filter's picks among the teacher's detections join them when they match
+    no annotation of their class; a detection of an annotated defect stands
+    for it and is left out, kept or not; uncertain ones off the
+    annotations are ignored."""
+    detections = InstanceData(
+        bboxes=torch.tensor([[11., 20., 30., 40.],  # the annotation's twin
+                             [10., 20., 30., 40.],  # right place, class 3
+                             [40., 40., 60., 60.],  # nothing there
+                             [12., 21., 30., 40.],  # the twin, uncertain
+                             [0., 0., 5., 5.]]),  # uncertain, off
+        labels=torch.tensor([2, 3, 1, 2, 1]),
+        scores=torch.tensor([0.9, 0.8, 0.7, 0.2, 0.3]))
+    pseudo, info = oracle_pseudo_labels(
+        tiny_neu, monkeypatch, dict(teacher_false_positives=True),
+        detections,
+        InstanceData(bboxes=torch.tensor([[10., 20., 30., 40.]]),
+                     labels=torch.tensor([2])))
     assert pseudo.gt_instances.labels.tolist() == [2, 3, 1]
     torch.testing.assert_close(pseudo.gt_instances.bboxes,
                                detections.bboxes[[1, 1, 2]])
@@ -994,26 +1007,14 @@ def test_oracle_on_an_image_without_defects_keeps_the_teachers_picks(
         tiny_neu, monkeypatch):
     """No annotation: every detection the filter keeps is a false positive;
     the others scoring 0.1 or more are ignored."""
-    model = build(
-        tiny_cfg(tiny_neu, ORACLE_CONFIG, ignore_score_thr=0.1,
-                 pseudo_label_filter=dict(type='mmdet.ScoreThresholdFilter',
-                                          score_thr=0.5),
-                 oracle=dict(recall=0.5, marked_recall=0.8,
-                             teacher_false_positives=True)))
-
-    def fake_predict(inputs, samples, rescale=False):
-        out = DetDataSample()
-        out.pred_instances = InstanceData(
-            bboxes=torch.tensor([[1., 2., 30., 40.], [5., 5., 9., 9.]]),
-            labels=torch.tensor([0, 4]), scores=torch.tensor([0.6, 0.2]))
-        return [out]
-
-    monkeypatch.setattr(model.teacher, 'predict', fake_predict)
-    sample = view_sample(np.eye(3, dtype=np.float32))
-    sample.set_metainfo(dict(img_path='patches_1.jpg'))
-    set_iter(5)
-    (pseudo, ), info = model.get_pseudo_instances(
-        torch.zeros(1, 3, 64, 64), [sample])
+    pseudo, info = oracle_pseudo_labels(
+        tiny_neu, monkeypatch,
+        dict(recall=0.5, marked_recall=0.8, teacher_false_positives=True),
+        InstanceData(bboxes=torch.tensor([[1., 2., 30., 40.],
+                                          [5., 5., 9., 9.]]),
+                     labels=torch.tensor([0, 4]),
+                     scores=torch.tensor([0.6, 0.2])),
+        img_path='patches_1.jpg')
     assert pseudo.gt_instances.labels.tolist() == [0]
     assert pseudo.ignored_instances.labels.tolist() == [4]
     assert info == dict(num_candidates=2, num_kept=1, num_ignored=1,
@@ -1025,11 +1026,6 @@ def test_oracle_judge_keeps_only_the_teachers_hits(tiny_neu, monkeypatch):
     stay at the teacher's extents; a duplicate, another class's box and a
     box on nothing are dropped and, scoring 0.1 or more, ignored, as the
     filter's rejects are; a defect the teacher misses is not added."""
-    model = build(
-        tiny_cfg(tiny_neu, ORACLE_CONFIG, ignore_score_thr=0.1,
-                 pseudo_label_filter=dict(type='mmdet.ScoreThresholdFilter',
-                                          score_thr=0.5),
-                 oracle=dict(teacher_hits_only=True)))
     detections = InstanceData(
         bboxes=torch.tensor([[12., 21., 30., 40.],  # the duplicate
                              [11., 20., 30., 40.],  # the hit, best score
@@ -1039,21 +1035,11 @@ def test_oracle_judge_keeps_only_the_teachers_hits(tiny_neu, monkeypatch):
                              [0., 0., 5., 5.]]),  # under the ignore score
         labels=torch.tensor([2, 2, 3, 1, 2, 1]),
         scores=torch.tensor([0.8, 0.9, 0.7, 0.6, 0.2, 0.05]))
-
-    def fake_predict(inputs, samples, rescale=False):
-        out = DetDataSample()
-        out.pred_instances = detections.clone()
-        return [out]
-
-    monkeypatch.setattr(model.teacher, 'predict', fake_predict)
-    sample = view_sample(np.eye(3, dtype=np.float32))
-    sample.set_metainfo(dict(img_path='crazing_7.jpg'))
-    sample.gt_instances = InstanceData(
-        bboxes=torch.tensor([[10., 20., 30., 40.], [40., 0., 60., 20.]]),
-        labels=torch.tensor([2, 0]))  # the second one nobody finds
-    set_iter(5)
-    (pseudo, ), info = model.get_pseudo_instances(
-        torch.zeros(1, 3, 64, 64), [sample])
+    pseudo, info = oracle_pseudo_labels(
+        tiny_neu, monkeypatch, dict(teacher_hits_only=True), detections,
+        InstanceData(  # the second annotation nobody finds
+            bboxes=torch.tensor([[10., 20., 30., 40.], [40., 0., 60., 20.]]),
+            labels=torch.tensor([2, 0])))
     torch.testing.assert_close(pseudo.gt_instances.bboxes,
                                detections.bboxes[[1]])
     assert pseudo.gt_instances.labels.tolist() == [2]
