@@ -11,7 +11,6 @@ from mmengine.structures import InstanceData
 from dsym_mm.registry import MODELS
 
 from ..utils import first_hits
-
 from .dsym import DSYM, found_by
 
 
