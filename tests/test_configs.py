@@ -460,11 +460,13 @@ def test_oracle_error_rows_add_one_teacher_error_to_their_bound(pct):
         assert_same_run(cfg, bound, name)
 
 
-def test_oracle_judge_row_is_the_false_positive_row_judging_instead():
-    """``dsym-oracle-judge-*-40pct`` runs as the false-positives-only row
+@pytest.mark.parametrize('pct', [20, 40])
+def test_oracle_judge_row_is_the_false_positive_row_judging_instead(pct):
+    """``dsym-oracle-judge-*`` runs as the split's false-positives-only row
     (the teacher, the best row's filter and ignore threshold) with the
     oracle keeping the teacher's hits instead of adding true boxes."""
-    rest = 'joint-pass-weak-student_yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct'
+    rest = ('joint-pass-weak-student_yolov9_t_3k-from-sup-lr2e-4_neu-det-'
+            f'{pct}pct')
     cfg = config_of(
         osp.join(REPO, 'configs', 'dsym', f'dsym-oracle-judge-{rest}.py'))
     base = config_of(
