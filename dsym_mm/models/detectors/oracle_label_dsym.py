@@ -152,6 +152,12 @@ class OracleLabelDSYM(DSYM):
                     f'{data_sample.get("img_path", "an image")} has none: '
                     'load them with mmdet.LoadAnnotations in the unlabeled '
                     'pipeline')
+            if self.oracle_hits_only:  # the judge reads gt in the masks
+                detections.append(
+                    self._teacher_candidates(
+                        teacher,
+                        torch.zeros_like(teacher.scores, dtype=torch.bool)))
+                continue
             bboxes = get_box_tensor(gt.bboxes).float()
             labels = gt.labels
             draws = bboxes.new_tensor([
@@ -169,18 +175,26 @@ class OracleLabelDSYM(DSYM):
             if teacher is None:
                 detections.append(annotations)
                 continue
-            if self.oracle_hits_only:
-                annotations = annotations[:0]
             matches = found_by(teacher, annotations, self.oracle_match_iou)
-            teacher = InstanceData(
-                bboxes=teacher.bboxes,
-                labels=teacher.labels,
-                scores=teacher.scores,
-                oracle_keep=torch.zeros_like(matches),
-                from_annotation=torch.zeros_like(matches),
-                matches_annotation=matches)
-            detections.append(InstanceData.cat([annotations, teacher]))
+            detections.append(
+                InstanceData.cat(
+                    [annotations,
+                     self._teacher_candidates(teacher, matches)]))
         return detections
+
+    @staticmethod
+    def _teacher_candidates(teacher: InstanceData,
+                            matches: torch.Tensor) -> InstanceData:
+        """The real teacher's detections with the oracle's fields: never
+        kept by the oracle's draw, not annotations, ``matches_annotation``
+        as given."""
+        return InstanceData(
+            bboxes=teacher.bboxes,
+            labels=teacher.labels,
+            scores=teacher.scores,
+            oracle_keep=torch.zeros_like(matches),
+            from_annotation=torch.zeros_like(matches),
+            matches_annotation=matches)
 
     def pseudo_label_masks(self, candidates: List[InstanceData],
                            batch_inputs: torch.Tensor,
