@@ -479,6 +479,22 @@ def test_oracle_judge_row_is_the_false_positive_row_judging_instead(pct):
     assert_same_run(cfg, base, 'dsym-oracle-judge')
 
 
+def test_oracle_true_extents_row_is_the_judge_row_moving_its_hits():
+    """``dsym-oracle-judge-true-extents-*`` is the 40 % judge row with the
+    hits at the annotations' extents, nothing else."""
+    rest = ('joint-pass-weak-student_yolov9_t_3k-from-sup-lr2e-4_neu-det-'
+            '40pct.py')
+    cfg = config_of(
+        osp.join(REPO, 'configs', 'dsym',
+                 f'dsym-oracle-judge-true-extents-{rest}'))
+    base = config_of(
+        osp.join(REPO, 'configs', 'dsym', f'dsym-oracle-judge-{rest}'))
+    assert cfg.model.semi_train_cfg.pop('oracle') == dict(
+        teacher_hits_only=True, hit_extents='annotation')
+    base.model.semi_train_cfg.pop('oracle')
+    assert_same_run(cfg, base, 'dsym-oracle-judge-true-extents')
+
+
 IGNORED_CLASS_ROWS = {
     ('ignore-loc-classes', 20): ('crazing', 'rolled-in_scale'),
     ('ignore-crazing', 20): ('crazing', ),

@@ -1048,9 +1048,40 @@ def test_oracle_judge_keeps_only_the_teachers_hits(tiny_neu, monkeypatch):
     assert info == dict(num_candidates=6, num_kept=1, num_ignored=4)
 
 
+def test_oracle_judge_can_give_its_hits_the_true_extents(tiny_neu,
+                                                         monkeypatch):
+    """With ``oracle.hit_extents='annotation'`` the judge's hits take the
+    boxes of the annotations they hit (each its own, in score order); the
+    ignored picks keep the teacher's extents."""
+    detections = InstanceData(
+        bboxes=torch.tensor([[12., 22., 31., 40.],  # hits the first
+                             [41., 2., 60., 22.],  # hits the second
+                             [11., 20., 30., 40.],  # the first's duplicate
+                             [40., 40., 60., 60.]]),  # nothing there
+        labels=torch.tensor([2, 0, 2, 1]),
+        scores=torch.tensor([0.7, 0.9, 0.6, 0.8]))
+    annotations = InstanceData(
+        bboxes=torch.tensor([[10., 20., 30., 40.], [40., 0., 60., 20.]]),
+        labels=torch.tensor([2, 0]))
+    pseudo, info = oracle_pseudo_labels(
+        tiny_neu, monkeypatch,
+        dict(teacher_hits_only=True, hit_extents='annotation'), detections,
+        annotations)
+    assert pseudo.gt_instances.labels.tolist() == [2, 0]
+    torch.testing.assert_close(pseudo.gt_instances.bboxes,
+                               annotations.bboxes)
+    torch.testing.assert_close(pseudo.gt_instances.scores,
+                               detections.scores[[0, 1]])
+    torch.testing.assert_close(pseudo.ignored_instances.bboxes,
+                               detections.bboxes[[2, 3]])
+    assert info == dict(num_candidates=4, num_kept=2, num_ignored=2)
+
+
 @pytest.mark.parametrize('oracle,extra,match', [
     (dict(recal=0.5), {}, 'unknown keys'),
     (dict(teacher_hits_only=True, recall=0.5), {}, 'teacher_hits_only'),
+    (dict(hit_extents='annotation'), {}, 'teacher_hits_only=True'),
+    (dict(teacher_hits_only=True, hit_extents='truth'), {}, 'hit_extents'),
     (dict(recall=[0.5] * 5), {}, 'one per class'),
     (dict(recall=0.5, marked_recall=0.4), {}, 'at least recall'),
     (dict(recall=0.5, marked_recall=0.7), {}, 'ignore_score_thr'),

@@ -10,7 +10,7 @@ from mmengine.structures import InstanceData
 
 from dsym_mm.registry import MODELS
 
-from ..utils import first_hits
+from ..utils import first_hit_truths
 from .dsym import DSYM, found_by
 
 
@@ -63,11 +63,15 @@ class OracleLabelDSYM(DSYM):
     ``pseudo_label_filter`` picks as in DSYM; of the picks, only the hits
     stay, at the teacher's extents: in score order, a pick that takes a
     free annotation of its class at IoU ``match_iou`` or more
-    (:func:`first_hits`). Duplicates, wrong extents and boxes on nothing
-    are dropped like the filter's own rejects (ignored, with
+    (:func:`first_hit_truths`). Duplicates, wrong extents and boxes on
+    nothing are dropped like the filter's own rejects (ignored, with
     ``ignore_score_thr``, when they score that much). The annotations
     never become pseudo-labels, so missed defects stay missed; the option
-    takes none of the three above.
+    takes none of the three above. With ``hit_extents='annotation'``
+    (default ``'teacher'``) each hit takes the box of the annotation it
+    hits: the teacher's choice of defects with true extents, which tells
+    what the hits' extents cost apart from which defects the teacher
+    misses.
 
     With the defaults every annotation is a pseudo-label and the filter is
     not consulted.
@@ -78,7 +82,7 @@ class OracleLabelDSYM(DSYM):
         oracle = self.semi_train_cfg.get('oracle', None) or {}
         unknown = set(oracle) - {
             'recall', 'marked_recall', 'teacher_false_positives',
-            'teacher_hits_only', 'match_iou'
+            'teacher_hits_only', 'hit_extents', 'match_iou'
         }
         if unknown:
             raise ValueError(
@@ -109,6 +113,16 @@ class OracleLabelDSYM(DSYM):
                 "teacher's own picks and turns no annotation into a "
                 'pseudo-label: it takes no recall, marked_recall or '
                 'teacher_false_positives')
+        hit_extents = oracle.get('hit_extents', 'teacher')
+        if hit_extents not in ('teacher', 'annotation'):
+            raise ValueError(
+                "semi_train_cfg.oracle.hit_extents must be 'teacher' or "
+                f"'annotation'; got {hit_extents!r}")
+        self.oracle_true_extents = hit_extents == 'annotation'
+        if self.oracle_true_extents and not self.oracle_hits_only:
+            raise ValueError(
+                "semi_train_cfg.oracle.hit_extents='annotation' moves the "
+                "judge's hits: it needs teacher_hits_only=True")
         if self.flip_agreement is not None:
             raise ValueError(
                 f'{type(self).__name__} decides which annotations are '
@@ -202,7 +216,9 @@ class OracleLabelDSYM(DSYM):
         """The annotations the oracle keeps, and with
         ``teacher_false_positives`` the filter's picks from the teacher's
         detections that match no annotation; with ``teacher_hits_only``, the
-        filter's picks that are hits on the view's annotations."""
+        filter's picks that are hits on the view's annotations (with
+        ``hit_extents='annotation'``, the hits' boxes are set to the
+        annotations they hit, in place)."""
         if self.oracle_hits_only:
             picked, _ = super().pseudo_label_masks(candidates, batch_inputs,
                                                    batch_data_samples,
@@ -225,14 +241,21 @@ class OracleLabelDSYM(DSYM):
 
     def _hits(self, candidates: InstanceData, picked: torch.Tensor,
               gt: InstanceData) -> torch.Tensor:
-        """``picked`` less the picks that are no hit on ``gt``."""
+        """``picked`` less the picks that are no hit on ``gt``; with
+        ``hit_extents='annotation'`` the hits move to the truths they hit."""
         index = picked.nonzero().flatten()
         index = index[candidates.scores[index].argsort(descending=True)]
+        gt_boxes = get_box_tensor(gt.bboxes).float()
+        truths = first_hit_truths(candidates.bboxes[index],
+                                  candidates.labels[index], gt_boxes,
+                                  gt.labels, self.oracle_match_iou)
+        hit = truths >= 0
+        if self.oracle_true_extents:
+            bboxes = candidates.bboxes.clone()
+            bboxes[index[hit]] = gt_boxes[truths[hit]].to(bboxes)
+            candidates.bboxes = bboxes
         keep = torch.zeros_like(picked)
-        keep[index] = first_hits(candidates.bboxes[index],
-                                 candidates.labels[index],
-                                 get_box_tensor(gt.bboxes).float(),
-                                 gt.labels, self.oracle_match_iou)
+        keep[index[hit]] = True
         return keep
 
     def split_candidates(self, candidates: InstanceData,

@@ -3,17 +3,18 @@ import torch
 from mmdet.structures.bbox import bbox_overlaps
 
 
-def first_hits(pred_boxes: torch.Tensor, pred_labels: torch.Tensor,
-               gt_boxes: torch.Tensor, gt_labels: torch.Tensor,
-               iou_thr: float) -> torch.Tensor:
-    """Which predictions are hits, taken in the given order (best scores
-    first, as VOC's AP counts them): a hit takes the free truth of its
-    class that it overlaps most, with IoU ``iou_thr`` or more; a later
-    prediction on a taken truth is not a hit (a duplicate)."""
-    hits = torch.zeros(len(pred_boxes), dtype=torch.bool,
-                       device=pred_boxes.device)
+def first_hit_truths(pred_boxes: torch.Tensor, pred_labels: torch.Tensor,
+                     gt_boxes: torch.Tensor, gt_labels: torch.Tensor,
+                     iou_thr: float) -> torch.Tensor:
+    """The truth each prediction hits, taken in the given order (best
+    scores first, as VOC's AP counts them), -1 for none: a hit takes the
+    free truth of its class that it overlaps most, with IoU ``iou_thr`` or
+    more; a later prediction on a taken truth is not a hit (a
+    duplicate)."""
+    truths = torch.full((len(pred_boxes), ), -1, dtype=torch.long,
+                        device=pred_boxes.device)
     if not len(pred_boxes) or not len(gt_boxes):
-        return hits
+        return truths
     own = bbox_overlaps(pred_boxes, gt_boxes).masked_fill(
         pred_labels[:, None] != gt_labels[None], -1)
     used = torch.zeros(len(gt_boxes), dtype=torch.bool,
@@ -22,5 +23,14 @@ def first_hits(pred_boxes: torch.Tensor, pred_labels: torch.Tensor,
         free = row.masked_fill(used, -1)
         best = free.argmax()
         if free[best] >= iou_thr:
-            used[best] = hits[i] = True
-    return hits
+            used[best] = True
+            truths[i] = best
+    return truths
+
+
+def first_hits(pred_boxes: torch.Tensor, pred_labels: torch.Tensor,
+               gt_boxes: torch.Tensor, gt_labels: torch.Tensor,
+               iou_thr: float) -> torch.Tensor:
+    """Which predictions are hits (:func:`first_hit_truths`)."""
+    return first_hit_truths(pred_boxes, pred_labels, gt_boxes, gt_labels,
+                            iou_thr) >= 0
