@@ -479,11 +479,12 @@ def test_oracle_judge_row_is_the_false_positive_row_judging_instead(pct):
     assert_same_run(cfg, base, 'dsym-oracle-judge')
 
 
-def test_oracle_true_extents_row_is_the_judge_row_moving_its_hits():
-    """``dsym-oracle-judge-true-extents-*`` is the 40 % judge row with the
-    hits at the annotations' extents, nothing else."""
+@pytest.mark.parametrize('pct', [20, 40])
+def test_oracle_true_extents_row_is_the_judge_row_moving_its_hits(pct):
+    """``dsym-oracle-judge-true-extents-*`` is the split's judge row with
+    the hits at the annotations' extents, nothing else."""
     rest = ('joint-pass-weak-student_yolov9_t_3k-from-sup-lr2e-4_neu-det-'
-            '40pct.py')
+            f'{pct}pct.py')
     cfg = config_of(
         osp.join(REPO, 'configs', 'dsym',
                  f'dsym-oracle-judge-true-extents-{rest}'))
