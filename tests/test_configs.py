@@ -479,21 +479,26 @@ def test_oracle_judge_row_is_the_false_positive_row_judging_instead(pct):
     assert_same_run(cfg, base, 'dsym-oracle-judge')
 
 
-@pytest.mark.parametrize('pct', [20, 40])
-def test_oracle_true_extents_row_is_the_judge_row_moving_its_hits(pct):
-    """``dsym-oracle-judge-true-extents-*`` is the split's judge row with
-    the hits at the annotations' extents, nothing else."""
+@pytest.mark.parametrize('variant,pct,oracle', [
+    ('true-extents', 20, dict(hit_extents='annotation')),
+    ('true-extents', 40, dict(hit_extents='annotation')),
+    ('tight-hits', 40, dict(match_iou=0.7)),
+])
+def test_oracle_judge_variants_change_only_the_judge(variant, pct, oracle):
+    """``dsym-oracle-judge-<variant>-*`` is the split's judge row with one
+    more oracle setting (the hits at the annotations' extents; only the
+    hits at IoU 0.7), nothing else."""
     rest = ('joint-pass-weak-student_yolov9_t_3k-from-sup-lr2e-4_neu-det-'
             f'{pct}pct.py')
     cfg = config_of(
         osp.join(REPO, 'configs', 'dsym',
-                 f'dsym-oracle-judge-true-extents-{rest}'))
+                 f'dsym-oracle-judge-{variant}-{rest}'))
     base = config_of(
         osp.join(REPO, 'configs', 'dsym', f'dsym-oracle-judge-{rest}'))
     assert cfg.model.semi_train_cfg.pop('oracle') == dict(
-        teacher_hits_only=True, hit_extents='annotation')
+        teacher_hits_only=True, **oracle)
     base.model.semi_train_cfg.pop('oracle')
-    assert_same_run(cfg, base, 'dsym-oracle-judge-true-extents')
+    assert_same_run(cfg, base, f'dsym-oracle-judge-{variant}')
 
 
 IGNORED_CLASS_ROWS = {
