@@ -48,7 +48,7 @@ from mmengine.structures import InstanceData
 import dsym_mm  # noqa: F401  registers the package's modules
 from dsym_mm.apis import load_config
 from dsym_mm.datasets import annotations_of_images
-from dsym_mm.models.utils import first_hits
+from dsym_mm.models.utils import first_hit_truths
 
 
 def parse_args(argv=None):
@@ -267,8 +267,8 @@ def outcomes(pred_boxes, pred_labels, gt_boxes, gt_labels, iou_thr,
              low_iou=0.1):
     """The outcome index (into ``OUTCOMES``) of each prediction, taken in
     the given order (best scores first, as VOC does): a hit takes the best
-    free truth of its class with IoU >= ``iou_thr`` (``first_hits``); a
-    false positive is a duplicate (such a truth exists but is taken), a
+    free truth of its class with IoU >= ``iou_thr``
+    (``first_hit_truths``); a false positive is a duplicate (such a truth exists but is taken), a
     localisation error (its class's best IoU is in ``[low_iou,
     iou_thr)``), an other-class error (IoU >= ``low_iou`` with a truth of
     another class only) or background."""
@@ -282,8 +282,8 @@ def outcomes(pred_boxes, pred_labels, gt_boxes, gt_labels, iou_thr,
     kinds[other >= low_iou] = OUTCOMES.index('other class')
     kinds[own >= low_iou] = OUTCOMES.index('localisation')
     kinds[own >= iou_thr] = OUTCOMES.index('duplicate')
-    kinds[first_hits(pred_boxes, pred_labels, gt_boxes, gt_labels,
-                     iou_thr)] = OUTCOMES.index('hit')
+    kinds[first_hit_truths(pred_boxes, pred_labels, gt_boxes, gt_labels,
+                           iou_thr) >= 0] = OUTCOMES.index('hit')
     return kinds
 
 

@@ -27,10 +27,3 @@ def first_hit_truths(pred_boxes: torch.Tensor, pred_labels: torch.Tensor,
             truths[i] = best
     return truths
 
-
-def first_hits(pred_boxes: torch.Tensor, pred_labels: torch.Tensor,
-               gt_boxes: torch.Tensor, gt_labels: torch.Tensor,
-               iou_thr: float) -> torch.Tensor:
-    """Which predictions are hits (:func:`first_hit_truths`)."""
-    return first_hit_truths(pred_boxes, pred_labels, gt_boxes, gt_labels,
-                            iou_thr) >= 0
