@@ -268,10 +268,10 @@ def outcomes(pred_boxes, pred_labels, gt_boxes, gt_labels, iou_thr,
     """The outcome index (into ``OUTCOMES``) of each prediction, taken in
     the given order (best scores first, as VOC does): a hit takes the best
     free truth of its class with IoU >= ``iou_thr``
-    (``first_hit_truths``); a false positive is a duplicate (such a truth exists but is taken), a
-    localisation error (its class's best IoU is in ``[low_iou,
-    iou_thr)``), an other-class error (IoU >= ``low_iou`` with a truth of
-    another class only) or background."""
+    (``first_hit_truths``); a false positive is a duplicate (such a truth
+    exists but is taken), a localisation error (its class's best IoU is in
+    ``[low_iou, iou_thr)``), an other-class error (IoU >= ``low_iou``
+    with a truth of another class only) or background."""
     kinds = torch.full((len(pred_boxes), ), OUTCOMES.index('background'))
     if not len(pred_boxes) or not len(gt_boxes):
         return kinds
