@@ -426,6 +426,20 @@ def test_drop_fragments_row_adds_the_containment_filter_after_the_nms():
     assert_same_run(cfg, base, row)
 
 
+def test_cls_only_joint_row_gives_the_pseudo_boxes_box_weight_0():
+    """``...-ignore-uncertain-cls-only_*`` is its row with box weight 0 for
+    the pseudo-labels and the assigner that reads it, nothing else."""
+    rest = 'yolov9_t_3k-from-sup-lr2e-4_neu-det-40pct.py'
+    row = 'dsym-joint-pass-weak-student-ignore-uncertain'
+    cfg = config_of(osp.join(REPO, 'configs', 'dsym', f'{row}-cls-only_{rest}'))
+    base = config_of(osp.join(REPO, 'configs', 'dsym', f'{row}_{rest}'))
+    assert cfg.model.semi_train_cfg.pop('pseudo_box_weight') == 0
+    assigner = cfg.model.detector.train_cfg.assigner
+    assert assigner.type == 'ScoreWeightedTaskAlignedAssigner'
+    assigner.type = base.model.detector.train_cfg.assigner.type
+    assert_same_run(cfg, base, row)
+
+
 @pytest.mark.parametrize('pct', [20, 40])
 def test_oracle_error_rows_add_one_teacher_error_to_their_bound(pct):
     """At each split, ``dsym-oracle-recall-*`` is the bound (true labels in

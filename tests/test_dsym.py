@@ -385,25 +385,27 @@ KEEP_ALL = dict(type='mmdet.ScoreThresholdFilter', score_thr=0.0)
 
 
 def score_weighted_cfg(tiny_neu, **semi_train_cfg):
-    """Every teacher box kept, with its score as weight, and the YOLOv9
-    head's assigner that reads the weights."""
-    cfg = tiny_cfg(tiny_neu, pseudo_label_filter=KEEP_ALL,
-                   score_weighted_pseudo_labels=True, **semi_train_cfg)
+    """Every teacher box kept, with its score as weight unless
+    ``score_weighted_pseudo_labels=False``, and the YOLOv9 head's assigner
+    that reads the weights."""
+    semi_train_cfg.setdefault('score_weighted_pseudo_labels', True)
+    cfg = tiny_cfg(tiny_neu, pseudo_label_filter=KEEP_ALL, **semi_train_cfg)
     cfg.model.detector.train_cfg.assigner.type = \
         'ScoreWeightedTaskAlignedAssigner'
     return cfg
 
 
-def spy_on_gt_weights(model, monkeypatch):
-    """The ground-truth weights of each weighted assignment, as a list
-    that fills while the student trains."""
+def spy_on_gt_weights(model, monkeypatch, field='gt_weights'):
+    """The ground-truth weights (or ``box_weights``) of each weighted
+    assignment, as a list that fills while the student trains."""
     assigner = model.student.bbox_head.assigner
     seen = []
     weighted_by = assigner.weighted_by
 
-    def spy(gt_weights):
-        seen.append(gt_weights.clone())
-        return weighted_by(gt_weights)
+    def spy(gt_weights=None, box_weights=None):
+        weights = dict(gt_weights=gt_weights, box_weights=box_weights)
+        seen.append(weights[field].clone())
+        return weighted_by(gt_weights, box_weights)
 
     monkeypatch.setattr(assigner, 'weighted_by', spy)
     return seen
@@ -1212,6 +1214,50 @@ def test_joint_pass_gives_labeled_boxes_weight_1_beside_soft_pseudo_labels(
     pseudo = weights[2:]
     assert (pseudo > 0).sum() == losses['unsup_num_pseudo'] == sum(boxes[2:])
     assert pseudo.max() < 1  # the teacher's scores, not 1
+
+
+def test_pseudo_box_weight_reaches_the_box_losses_of_pseudo_labels_only(
+        tiny_neu, monkeypatch):
+    """``pseudo_box_weight``: the kept box carries it as ``box_weights``;
+    in the joint pass the labeled boxes weigh 1 and the pseudo-boxes the
+    option's weight, and with weight 0 the joint box losses are those of
+    the labeled images' positives alone (smaller than with weight 1)."""
+    projected, _ = flipped_pseudo_labels(tiny_neu, monkeypatch,
+                                         pseudo_box_weight=0.25)
+    torch.testing.assert_close(projected[0].gt_instances.box_weights,
+                               torch.tensor([0.25]))
+    joint = {}
+    for weight in (0., 1.):
+        cfg = score_weighted_cfg(tiny_neu, student_pass='joint',
+                                 score_weighted_pseudo_labels=False,
+                                 pseudo_box_weight=weight)
+        torch.manual_seed(0)  # one initialisation for both weights
+        model = build(cfg)
+        seen = spy_on_gt_weights(model, monkeypatch, 'box_weights')
+        losses, calls = joint_loss(model, cfg, monkeypatch)
+        (_, boxes), = calls
+        box_weights, = seen
+        for row, num in zip(box_weights[:2], boxes[:2]):
+            assert (row[:num] == 1).all() and (row[num:] == 0).all()
+        pseudo = box_weights[2:]
+        num_pseudo = int(losses['unsup_num_pseudo'])
+        assert num_pseudo == sum(boxes[2:]) > 0
+        assert ((pseudo == weight) & (torch.arange(pseudo.shape[1]) <
+                                      torch.tensor(boxes[2:])[:, None])
+                ).sum() == num_pseudo
+        joint[weight] = losses
+    for key in ('joint_loss_bbox', 'joint_loss_dfl'):
+        assert 0 < joint[0.][key] < joint[1.][key]
+
+
+@pytest.mark.parametrize('config,weight,match', [
+    (CONFIG, 1.5, r'pseudo_box_weight must be in \[0, 1\]'),
+    (TOOD_CONFIG, 0., 'TOODHead would ignore them'),
+], ids=['out-of-range', 'tood-head'])
+def test_pseudo_box_weight_is_checked_when_the_model_is_built(
+        tiny_neu, config, weight, match):
+    with pytest.raises(ValueError, match=match):
+        build(tiny_cfg(tiny_neu, config, pseudo_box_weight=weight))
 
 
 def test_joint_pass_without_pseudo_labels_takes_the_separate_path(

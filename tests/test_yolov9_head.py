@@ -293,6 +293,75 @@ def test_score_weighted_assigner_scales_each_boxs_targets():
                                ref['assigned_scores'])
 
 
+def test_assigner_records_the_box_weight_of_each_positive():
+    """Box weights leave the targets as the parent's and give each positive
+    prior, in the order the head selects them, its box's weight."""
+    from mmyolo.models.task_modules.assigners import BatchTaskAlignedAssigner
+
+    from dsym_mm.models import ScoreWeightedTaskAlignedAssigner
+    kwargs = dict(num_classes=NUM_CLASSES, topk=10, alpha=0.5, beta=6.0)
+    plain = BatchTaskAlignedAssigner(**kwargs)
+    weighted = ScoreWeightedTaskAlignedAssigner(**kwargs)
+    torch.manual_seed(0)
+    priors = torch.stack(torch.meshgrid(
+        torch.arange(4., 64., 8.), torch.arange(4., 64., 8.),
+        indexing='xy'), -1).reshape(-1, 2)
+    priors = torch.cat([priors, torch.full_like(priors, 8.)], 1)
+    xy = priors[None, :, :2].expand(2, -1, -1)
+    args = (torch.cat([xy - 10, xy + 10], -1),
+            torch.rand(2, len(priors), NUM_CLASSES), priors,
+            torch.tensor([[[0.], [1.]], [[2.], [0.]]]),
+            torch.tensor([[[4., 4., 30., 30.], [30., 20., 60., 60.]],
+                          [[10., 10., 50., 40.], [0., 0., 0., 0.]]]),
+            torch.tensor([[[1.], [1.]], [[1.], [0.]]]))
+    ref = plain(*args)
+    with weighted.weighted_by(box_weights=torch.tensor([[0.5, 0.25],
+                                                        [0.8, 0.]])):
+        out = weighted(*args)
+        recorded = weighted.positive_box_weights
+    for key in ('assigned_scores', 'assigned_bboxes', 'fg_mask_pre_prior'):
+        torch.testing.assert_close(out[key], ref[key])
+    # the classes tell the boxes apart: 0 and 1 in image 0, 2 in image 1
+    by_label = torch.tensor([0.5, 0.25, 0.8])
+    fg = ref['fg_mask_pre_prior']
+    assert fg[0].sum() > 2 and fg[1].any()
+    torch.testing.assert_close(recorded, by_label[ref['assigned_labels'][fg]])
+    assert weighted.positive_box_weights is None  # cleared after the block
+
+
+def test_box_weights_scale_the_box_losses_alone():
+    """Box weight 1 changes nothing; 0.5 halves the box and DFL losses
+    (their normaliser, the classification targets' sum, stays); 0 leaves
+    the classification loss as it is and no box loss; weights per image
+    weigh each image's positives."""
+    head = weighted_head()
+    outs = [[o.detach() for o in out] for out in head(feats())]
+    gt = samples([[[8., 8., 40., 40.], [30., 2., 60., 20.]],
+                  [[10., 10., 50., 30.]]])
+    metas = [s.metainfo for s in gt]
+
+    def losses(*per_image):
+        instances = [s.gt_instances.clone() for s in gt]
+        if per_image:
+            for i, weight in zip(instances, per_image):
+                i.box_weights = torch.full((len(i), ), weight)
+        return head.loss_by_feat(*outs, instances, metas)
+
+    plain = losses()
+    for key in ('loss_bbox', 'loss_dfl'):
+        assert plain[key] > 0
+    for weight in (1., 0.5, 0.):
+        scaled = losses(weight, weight)
+        torch.testing.assert_close(scaled['loss_cls'], plain['loss_cls'])
+        for key in ('loss_bbox', 'loss_dfl'):
+            torch.testing.assert_close(scaled[key], plain[key] * weight)
+    mixed = losses(1., 0.)
+    for key in ('loss_bbox', 'loss_dfl'):
+        assert 0 < mixed[key] < plain[key]
+    assert losses(0., 1.)['loss_bbox'] + mixed['loss_bbox'] == \
+        pytest.approx(float(plain['loss_bbox']), rel=1e-5)
+
+
 def test_head_scales_the_targets_of_weighted_ground_truth():
     """Weights of 1 change nothing; weights of 0.5 change the
     classification loss and weigh the box losses less (at most as much:
@@ -330,6 +399,15 @@ def test_weighted_ground_truth_needs_weights_everywhere_and_the_assigner():
     instances[1].weights = torch.ones(1)
     with pytest.raises(ValueError, match='ScoreWeightedTaskAlignedAssigner'):
         build_head().loss_by_feat(*outs, instances, [s.metainfo for s in gt])
+    gt = samples([[[8., 8., 40., 40.]], [[10., 10., 50., 30.]]])
+    boxed = [s.gt_instances for s in gt]  # box weights alone
+    boxed[0].box_weights = torch.ones(1)
+    with pytest.raises(ValueError, match='box_weights must be given'):
+        weighted_head().loss_by_feat(*outs, boxed, [s.metainfo for s in gt])
+    boxed[1].box_weights = torch.ones(1)
+    with pytest.raises(ValueError, match='with box_weights needs an assigner'
+                       '.*ScoreWeightedTaskAlignedAssigner'):
+        build_head().loss_by_feat(*outs, boxed, [s.metainfo for s in gt])
 
 
 def uniform_std(bins):

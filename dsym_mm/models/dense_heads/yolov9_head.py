@@ -1,6 +1,6 @@
 # Copyright (c) dsym_mm contributors. Licensed under GPL-3.0.
 import math
-from contextlib import nullcontext
+from contextlib import ExitStack, contextmanager
 from typing import List, Optional, Sequence, Tuple, Union
 
 import torch
@@ -129,8 +129,9 @@ class YOLOv9Head(YOLOv8Head):
     ``SemiBaseDetector``). A data sample's ``ignored_instances`` are regions
     that are neither objects nor background (DSYM puts the teacher's
     uncertain boxes there): see :meth:`detach_ignored_priors`. Ground
-    truth with ``weights`` (soft pseudo-labels) scales its targets: see
-    :meth:`padded_gt_weights`.
+    truth with ``weights`` (soft pseudo-labels) scales its targets, and
+    with ``box_weights`` its box and DFL loss terms alone: see
+    :meth:`padded_gt_weights` and :meth:`box_losses_weighted`.
 
     With ``aux_head_module`` the head also trains YOLOv9's PGI auxiliary
     head on the extra levels that :class:`YOLOv9PAFPN` (``aux_branch=True``)
@@ -173,37 +174,80 @@ class YOLOv9Head(YOLOv8Head):
             cls_scores = self.detach_ignored_priors(
                 cls_scores, batch_gt_instances, batch_gt_instances_ignore)
         gt_weights = self.padded_gt_weights(batch_gt_instances)
-        with nullcontext() if gt_weights is None else \
-                self.assigner.weighted_by(gt_weights):
+        box_weights = self.padded_gt_weights(batch_gt_instances,
+                                             'box_weights')
+        with ExitStack() as stack:
+            if gt_weights is not None or box_weights is not None:
+                stack.enter_context(
+                    self.assigner.weighted_by(gt_weights, box_weights))
+            if box_weights is not None:
+                stack.enter_context(self.box_losses_weighted())
             return super().loss_by_feat(cls_scores, bbox_preds,
                                         bbox_dist_preds, batch_gt_instances,
                                         batch_img_metas)
 
     def padded_gt_weights(
-        self, batch_gt_instances: Union[Sequence[InstanceData], torch.Tensor]
+        self,
+        batch_gt_instances: Union[Sequence[InstanceData], torch.Tensor],
+        field: str = 'weights'
     ) -> Optional[torch.Tensor]:
-        """The ``weights`` of ground truth that carries them (soft
-        pseudo-labels, see :class:`ScoreWeightedTaskAlignedAssigner`),
-        shaped ``(batch_size, num_gt)`` and padded with 0 as MMYOLO pads the
-        boxes; ``None`` when no image's ground truth has weights."""
+        """The ``weights`` (or another ``field``) of ground truth that
+        carries them, shaped ``(batch_size, num_gt)`` and padded with 0 as
+        MMYOLO pads the boxes; ``None`` when no image's ground truth has
+        them. ``weights`` scale the targets (soft pseudo-labels),
+        ``box_weights`` the box losses alone; both are read by
+        :class:`ScoreWeightedTaskAlignedAssigner`."""
         if isinstance(batch_gt_instances, torch.Tensor) or not any(
-                'weights' in gt for gt in batch_gt_instances):
+                field in gt for gt in batch_gt_instances):
             return None
-        if not all('weights' in gt for gt in batch_gt_instances):
-            raise ValueError('ground-truth weights must be given for every '
+        if not all(field in gt for gt in batch_gt_instances):
+            raise ValueError(f'ground-truth {field} must be given for every '
                              'image of a batch or for none')
         if not hasattr(self.assigner, 'weighted_by'):
             raise ValueError(
-                'ground truth with weights (soft pseudo-labels) needs an '
-                'assigner that scales its targets: set train_cfg.assigner '
-                "type to 'ScoreWeightedTaskAlignedAssigner', not "
+                f'ground truth with {field} needs an assigner that reads '
+                "them: set train_cfg.assigner type to "
+                "'ScoreWeightedTaskAlignedAssigner', not "
                 f'{type(self.assigner).__name__}')
         weights = batch_gt_instances[0].bboxes.new_zeros(
             len(batch_gt_instances),
             max(len(gt) for gt in batch_gt_instances))
         for row, gt in zip(weights, batch_gt_instances):
-            row[:len(gt)] = gt.weights
+            row[:len(gt)] = getattr(gt, field)
         return weights
+
+    @contextmanager
+    def box_losses_weighted(self):
+        """While the block runs, the box (IoU) and DFL loss terms of each
+        positive prior are multiplied by the box weight of the ground truth
+        it is assigned to, which the assigner records
+        (``positive_box_weights``). The normaliser, the sum of the
+        classification targets, is left as it is: a box weight of 0 makes
+        a pseudo-label teach its class and not its extent."""
+
+        def scaled(module, args, kwargs):
+            per_positive = self.assigner.positive_box_weights
+            weight = kwargs['weight']
+            count = 0 if per_positive is None else len(per_positive)
+            if count == 0 or weight.numel() % count:
+                raise RuntimeError(
+                    f'{type(self).__name__}: the assigner recorded box '
+                    f'weights for {count} positives; the box loss weighs '
+                    f'{weight.numel()} terms')
+            sides = weight.numel() // count  # DFL: 4 per prior
+            kwargs['weight'] = weight * per_positive.repeat_interleave(
+                sides).view_as(weight).to(weight)
+            return args, kwargs
+
+        handles = [
+            loss.register_forward_pre_hook(scaled, with_kwargs=True)
+            for loss in (self.loss_bbox, self.loss_dfl)
+        ]
+        try:
+            yield
+        finally:
+            for handle in handles:
+                handle.remove()
 
     def detach_ignored_priors(
             self, cls_scores: Sequence[torch.Tensor],

@@ -136,9 +136,13 @@ class DSYM(SemiBaseDetector):
     ``score_weighted_pseudo_labels`` (the kept
     pseudo-labels carry the teacher's confidence as ``weights``; the YOLOv9
     heads with ``ScoreWeightedTaskAlignedAssigner`` scale their targets by
-    it), ``unsup_weight``, ``unsup_loss_weights``
-    (factors for single pseudo-label losses, e.g. ``dict(loss_bbox=0.,
-    loss_dfl=0.)`` for classification-only pseudo-labels),
+    it), ``pseudo_box_weight`` (the kept pseudo-labels carry it as
+    ``box_weights``, the weight of their box and DFL loss terms in the
+    YOLOv9 heads with that assigner: 0 teaches their classes and not their
+    extents, also in the joint pass), ``unsup_weight``,
+    ``unsup_loss_weights`` (factors for single pseudo-label losses, e.g.
+    ``dict(loss_bbox=0., loss_dfl=0.)`` for classification-only
+    pseudo-labels; separate pass only),
     ``consistency_weight``, ``consistency_activation`` ('sigmoid' for heads
     that output logits, None for heads that output probabilities, such as
     TOOD), ``consistency_teacher_bn`` (see :meth:`consistency_teacher_pass`),
@@ -190,6 +194,18 @@ class DSYM(SemiBaseDetector):
                 'that weighs its targets by the ground truth\'s weights (the '
                 'YOLOv9 heads); '
                 f'{type(self.student.bbox_head).__name__} would ignore them')
+        if self.pseudo_box_weight is not None:
+            if not 0 <= self.pseudo_box_weight <= 1:
+                raise ValueError(
+                    'semi_train_cfg.pseudo_box_weight must be in [0, 1]; got '
+                    f'{self.pseudo_box_weight}')
+            if not hasattr(self.student.bbox_head, 'box_losses_weighted'):
+                raise ValueError(
+                    'semi_train_cfg.pseudo_box_weight needs a head that '
+                    "weighs its box losses by the ground truth's box_weights "
+                    '(the YOLOv9 heads); '
+                    f'{type(self.student.bbox_head).__name__} would ignore '
+                    'them')
         ignoring = [
             key for key in ('ignore_score_thr', 'ignored_classes')
             if self.semi_train_cfg.get(key, None) is not None
@@ -272,6 +288,13 @@ class DSYM(SemiBaseDetector):
         """Whether the kept pseudo-labels carry the teacher's confidence
         as ``weights`` (soft pseudo-labels)."""
         return self.semi_train_cfg.get('score_weighted_pseudo_labels', False)
+
+    @property
+    def pseudo_box_weight(self) -> Optional[float]:
+        """The weight of the kept pseudo-labels' box losses (their
+        ``box_weights``), or None when they weigh as labels do."""
+        weight = self.semi_train_cfg.get('pseudo_box_weight', None)
+        return None if weight is None else float(weight)
 
     # ---------------------------------------------------------- progress --
     @staticmethod
@@ -373,6 +396,9 @@ class DSYM(SemiBaseDetector):
             kept, ignored = self.split_candidates(instances, keep)
             if self.score_weighted_pseudo_labels:
                 kept.weights = kept.scores
+            if self.pseudo_box_weight is not None:
+                kept.box_weights = kept.scores.new_full(
+                    (len(kept), ), self.pseudo_box_weight)
             data_sample.gt_instances = kept
             num_kept += len(kept)
             if ignored is not None:
@@ -634,10 +660,16 @@ class DSYM(SemiBaseDetector):
                 f'{tuple(sup_inputs.shape[1:])} (sup) and '
                 f'{tuple(unsup_inputs.shape[1:])} (unsup_student); resize '
                 'both branches to one scale or pad them to one size')
-        if self.score_weighted_pseudo_labels:
-            for sample in sup_samples:  # labels are sure: weight 1
-                gt = sample.gt_instances
-                gt.weights = gt.labels.new_ones(len(gt), dtype=torch.float)
+        fields = [
+            field for field, on in (
+                ('weights', self.score_weighted_pseudo_labels),
+                ('box_weights', self.pseudo_box_weight is not None)) if on
+        ]
+        for sample in sup_samples:  # labels are sure: weight 1
+            gt = sample.gt_instances
+            for field in fields:
+                setattr(gt, field,
+                        gt.labels.new_ones(len(gt), dtype=torch.float))
         batch_inputs = torch.cat([sup_inputs, unsup_inputs])
         with captured_outputs(self.student.bbox_head) as student_outs:
             losses = self.student.loss(batch_inputs,
