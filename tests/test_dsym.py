@@ -1201,18 +1201,25 @@ def test_joint_pass_learns_both_halves_in_one_loss(tiny_neu, monkeypatch):
     assert torch.isfinite(total)
 
 
-def test_joint_pass_gives_labeled_boxes_weight_1_beside_soft_pseudo_labels(
-        tiny_neu, monkeypatch):
-    cfg = score_weighted_cfg(tiny_neu, student_pass='joint')
-    model = build(cfg)
-    seen = spy_on_gt_weights(model, monkeypatch)
+def joint_pass_weights(model, cfg, monkeypatch, field='gt_weights'):
+    """The joint pass's losses on the first batch, and the ``field``
+    weights of its one weighted assignment: the two labeled images' boxes
+    must weigh 1. Returns the losses, the unlabeled images' rows of
+    weights and their numbers of pseudo-boxes."""
+    seen = spy_on_gt_weights(model, monkeypatch, field)
     losses, calls = joint_loss(model, cfg, monkeypatch)
     (_, boxes), = calls
     weights, = seen
     for row, num in zip(weights[:2], boxes[:2]):
         assert (row[:num] == 1).all() and (row[num:] == 0).all()
-    pseudo = weights[2:]
-    assert (pseudo > 0).sum() == losses['unsup_num_pseudo'] == sum(boxes[2:])
+    return losses, weights[2:], boxes[2:]
+
+
+def test_joint_pass_gives_labeled_boxes_weight_1_beside_soft_pseudo_labels(
+        tiny_neu, monkeypatch):
+    cfg = score_weighted_cfg(tiny_neu, student_pass='joint')
+    losses, pseudo, boxes = joint_pass_weights(build(cfg), cfg, monkeypatch)
+    assert (pseudo > 0).sum() == losses['unsup_num_pseudo'] == sum(boxes)
     assert pseudo.max() < 1  # the teacher's scores, not 1
 
 
@@ -1232,18 +1239,12 @@ def test_pseudo_box_weight_reaches_the_box_losses_of_pseudo_labels_only(
                                  score_weighted_pseudo_labels=False,
                                  pseudo_box_weight=weight)
         torch.manual_seed(0)  # one initialisation for both weights
-        model = build(cfg)
-        seen = spy_on_gt_weights(model, monkeypatch, 'box_weights')
-        losses, calls = joint_loss(model, cfg, monkeypatch)
-        (_, boxes), = calls
-        box_weights, = seen
-        for row, num in zip(box_weights[:2], boxes[:2]):
-            assert (row[:num] == 1).all() and (row[num:] == 0).all()
-        pseudo = box_weights[2:]
+        losses, pseudo, boxes = joint_pass_weights(build(cfg), cfg,
+                                                   monkeypatch, 'box_weights')
         num_pseudo = int(losses['unsup_num_pseudo'])
-        assert num_pseudo == sum(boxes[2:]) > 0
+        assert num_pseudo == sum(boxes) > 0
         assert ((pseudo == weight) & (torch.arange(pseudo.shape[1]) <
-                                      torch.tensor(boxes[2:])[:, None])
+                                      torch.tensor(boxes)[:, None])
                 ).sum() == num_pseudo
         joint[weight] = losses
     for key in ('joint_loss_bbox', 'joint_loss_dfl'):

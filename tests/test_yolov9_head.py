@@ -253,36 +253,41 @@ def weighted_head():
     return MODELS.build(cfg)
 
 
-def test_score_weighted_assigner_scales_each_boxs_targets():
-    """Inside ``weighted_by`` every positive prior's target is its parent's
-    times the weight of the box it is assigned to; outside, the targets are
-    the parent's."""
+def assigner_case():
+    """MMYOLO's task-aligned assigner, ours with the same settings, and
+    assignment arguments: two images of 8 x 8 priors; one box per class in
+    image 0 (classes 0 and 1), one box (class 2) and one padding row in
+    image 1. The classes tell the boxes apart."""
     from mmyolo.models.task_modules.assigners import BatchTaskAlignedAssigner
 
     from dsym_mm.models import ScoreWeightedTaskAlignedAssigner
     kwargs = dict(num_classes=NUM_CLASSES, topk=10, alpha=0.5, beta=6.0)
-    plain = BatchTaskAlignedAssigner(**kwargs)
-    weighted = ScoreWeightedTaskAlignedAssigner(**kwargs)
     torch.manual_seed(0)
     priors = torch.stack(torch.meshgrid(
         torch.arange(4., 64., 8.), torch.arange(4., 64., 8.),
         indexing='xy'), -1).reshape(-1, 2)
     priors = torch.cat([priors, torch.full_like(priors, 8.)], 1)
     xy = priors[None, :, :2].expand(2, -1, -1)
-    pred_bboxes = torch.cat([xy - 10, xy + 10], -1)
-    pred_scores = torch.rand(2, len(priors), NUM_CLASSES)
-    # one box per class in image 0; image 1 has one box and one padding row
-    gt_labels = torch.tensor([[[0.], [1.]], [[2.], [0.]]])
-    gt_bboxes = torch.tensor([[[4., 4., 30., 30.], [30., 20., 60., 60.]],
-                              [[10., 10., 50., 40.], [0., 0., 0., 0.]]])
-    pad = torch.tensor([[[1.], [1.]], [[1.], [0.]]])
-    args = (pred_bboxes, pred_scores, priors, gt_labels, gt_bboxes, pad)
+    args = (torch.cat([xy - 10, xy + 10], -1),
+            torch.rand(2, len(priors), NUM_CLASSES), priors,
+            torch.tensor([[[0.], [1.]], [[2.], [0.]]]),
+            torch.tensor([[[4., 4., 30., 30.], [30., 20., 60., 60.]],
+                          [[10., 10., 50., 40.], [0., 0., 0., 0.]]]),
+            torch.tensor([[[1.], [1.]], [[1.], [0.]]]))
+    return (BatchTaskAlignedAssigner(**kwargs),
+            ScoreWeightedTaskAlignedAssigner(**kwargs), args)
+
+
+def test_score_weighted_assigner_scales_each_boxs_targets():
+    """Inside ``weighted_by`` every positive prior's target is its parent's
+    times the weight of the box it is assigned to; outside, the targets are
+    the parent's."""
+    plain, weighted, args = assigner_case()
     ref = plain(*args)
     gt_weights = torch.tensor([[0.5, 0.25], [0.8, 0.]])
     with weighted.weighted_by(gt_weights):
         out = weighted(*args)
     torch.testing.assert_close(out['assigned_bboxes'], ref['assigned_bboxes'])
-    # image 0's boxes differ in class, image 1 has one: the label names the box
     by_label = torch.tensor([[0.5, 0.25, 0.], [0., 0., 0.8]])
     expected = ref['assigned_scores'] * by_label.gather(
         1, ref['assigned_labels'].clamp(max=NUM_CLASSES - 1))[..., None]
@@ -296,24 +301,7 @@ def test_score_weighted_assigner_scales_each_boxs_targets():
 def test_assigner_records_the_box_weight_of_each_positive():
     """Box weights leave the targets as the parent's and give each positive
     prior, in the order the head selects them, its box's weight."""
-    from mmyolo.models.task_modules.assigners import BatchTaskAlignedAssigner
-
-    from dsym_mm.models import ScoreWeightedTaskAlignedAssigner
-    kwargs = dict(num_classes=NUM_CLASSES, topk=10, alpha=0.5, beta=6.0)
-    plain = BatchTaskAlignedAssigner(**kwargs)
-    weighted = ScoreWeightedTaskAlignedAssigner(**kwargs)
-    torch.manual_seed(0)
-    priors = torch.stack(torch.meshgrid(
-        torch.arange(4., 64., 8.), torch.arange(4., 64., 8.),
-        indexing='xy'), -1).reshape(-1, 2)
-    priors = torch.cat([priors, torch.full_like(priors, 8.)], 1)
-    xy = priors[None, :, :2].expand(2, -1, -1)
-    args = (torch.cat([xy - 10, xy + 10], -1),
-            torch.rand(2, len(priors), NUM_CLASSES), priors,
-            torch.tensor([[[0.], [1.]], [[2.], [0.]]]),
-            torch.tensor([[[4., 4., 30., 30.], [30., 20., 60., 60.]],
-                          [[10., 10., 50., 40.], [0., 0., 0., 0.]]]),
-            torch.tensor([[[1.], [1.]], [[1.], [0.]]]))
+    plain, weighted, args = assigner_case()
     ref = plain(*args)
     with weighted.weighted_by(box_weights=torch.tensor([[0.5, 0.25],
                                                         [0.8, 0.]])):
@@ -321,7 +309,6 @@ def test_assigner_records_the_box_weight_of_each_positive():
         recorded = weighted.positive_box_weights
     for key in ('assigned_scores', 'assigned_bboxes', 'fg_mask_pre_prior'):
         torch.testing.assert_close(out[key], ref[key])
-    # the classes tell the boxes apart: 0 and 1 in image 0, 2 in image 1
     by_label = torch.tensor([0.5, 0.25, 0.8])
     fg = ref['fg_mask_pre_prior']
     assert fg[0].sum() > 2 and fg[1].any()
