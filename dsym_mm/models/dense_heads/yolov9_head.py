@@ -225,23 +225,29 @@ class YOLOv9Head(YOLOv8Head):
         classification targets, is left as it is: a box weight of 0 makes
         a pseudo-label teach its class and not its extent."""
 
-        def scaled(module, args, kwargs):
-            per_positive = self.assigner.positive_box_weights
-            weight = kwargs['weight']
-            count = 0 if per_positive is None else len(per_positive)
-            if count == 0 or weight.numel() % count:
-                raise RuntimeError(
-                    f'{type(self).__name__}: the assigner recorded box '
-                    f'weights for {count} positives; the box loss weighs '
-                    f'{weight.numel()} terms')
-            sides = weight.numel() // count  # DFL: 4 per prior
-            kwargs['weight'] = weight * per_positive.repeat_interleave(
-                sides).view_as(weight).to(weight)
-            return args, kwargs
+        def scaled_by_positive(sides: int):
+            """A pre-hook for a loss whose weight has ``sides`` terms per
+            positive prior (the IoU loss 1, the DFL 4, in prior order)."""
+
+            def scaled(module, args, kwargs):
+                per_positive = self.assigner.positive_box_weights
+                weight = kwargs['weight']
+                count = 0 if per_positive is None else len(per_positive)
+                if weight.numel() != count * sides:
+                    raise RuntimeError(
+                        f'{type(self).__name__}: the assigner recorded box '
+                        f'weights for {count} positives; the box loss '
+                        f'weighs {weight.numel()} terms, {sides} per prior')
+                kwargs['weight'] = weight * per_positive.repeat_interleave(
+                    sides).view_as(weight).to(weight)
+                return args, kwargs
+
+            return scaled
 
         handles = [
-            loss.register_forward_pre_hook(scaled, with_kwargs=True)
-            for loss in (self.loss_bbox, self.loss_dfl)
+            loss.register_forward_pre_hook(
+                scaled_by_positive(sides), with_kwargs=True)
+            for loss, sides in ((self.loss_bbox, 1), (self.loss_dfl, 4))
         ]
         try:
             yield
