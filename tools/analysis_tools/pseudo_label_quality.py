@@ -110,6 +110,30 @@ def images_with_annotations(cfg, gt_ann: str, images='unlabeled') -> str:
         osp.join(root, part.ann_file), osp.join(root, gt_ann), out.name)
 
 
+def scored_dataset(cfg, gt_ann: str, images='unlabeled'):
+    """The config's test dataset over its ``images`` training images, with
+    their annotations from ``gt_ann`` (:func:`images_with_annotations`)."""
+    dataset_cfg = cfg.test_dataloader.dataset.copy()
+    dataset_cfg.ann_file = images_with_annotations(cfg, gt_ann, images)
+    try:
+        return DATASETS.build(dataset_cfg)  # reads the file now
+    finally:
+        os.unlink(dataset_cfg.ann_file)
+
+
+def shuffled_batches(dataset, n: int, batch_size: int, preprocess):
+    """``n`` images of ``dataset`` in batches, through ``preprocess`` (the
+    model's data preprocessor, not training), shuffled with a fixed seed as
+    the training sampler draws them: stateful filters assume batches of
+    mixed classes."""
+    order = torch.randperm(
+        len(dataset), generator=torch.Generator().manual_seed(0))[:n]
+    for start in range(0, n, batch_size):
+        batch = pseudo_collate(
+            [dataset[i] for i in order[start:start + batch_size].tolist()])
+        yield preprocess(batch, False)
+
+
 def load_teacher(model, checkpoint: str) -> None:
     state = _load_checkpoint(checkpoint, map_location='cpu')
     state = state.get('state_dict', state)
@@ -312,13 +336,7 @@ def main(argv=None):
     pl_filter = model.pseudo_label_filter.train()  # track like training
     preprocess = model.data_preprocessor.data_preprocessor
 
-    dataset_cfg = cfg.test_dataloader.dataset.copy()
-    dataset_cfg.ann_file = images_with_annotations(cfg, args.gt_ann,
-                                                   args.images)
-    try:
-        dataset = DATASETS.build(dataset_cfg)  # reads the file now
-    finally:
-        os.unlink(dataset_cfg.ann_file)
+    dataset = scored_dataset(cfg, args.gt_ann, args.images)
     n = len(dataset) if args.max_images is None else min(
         args.max_images, len(dataset))
     classes = dataset.metainfo['classes']
@@ -339,16 +357,8 @@ def main(argv=None):
     # every candidate and truth, per image, for the teacher's AP
     detections, truths = [], []
     with torch.no_grad():
-        # shuffled, as the training sampler draws them: stateful filters
-        # assume batches of mixed classes
-        order = torch.randperm(
-            len(dataset), generator=torch.Generator().manual_seed(0))[:n]
-        for start in range(0, n, args.batch_size):
-            batch = pseudo_collate([
-                dataset[i]
-                for i in order[start:start + args.batch_size].tolist()
-            ])
-            data = preprocess(batch, False)
+        for data in shuffled_batches(dataset, n, args.batch_size,
+                                     preprocess):
             candidates = model.teacher_predict(
                 data['inputs'],
                 data['data_samples'],
