@@ -322,6 +322,11 @@ def main(argv=None):
           f'images: {len(tight)} ({len(tight) / n:.2f} per image), '
           f'{100 * tight.float().mean():.1f} % tight (IoU >= {args.iou}); '
           f'{args.folds}-fold probes, out of sample')
+    if tight.all() or not tight.any() or \
+            len(groups.unique()) < args.folds:
+        print('no probe: it needs tight and loose kept boxes, in at least '
+              f'{args.folds} images')
+        return
     shares = [s for s, _, _ in keep_top(scores, tight, n_truths)]
     header = (f'{"features":<24}{"dims":>6}{"AUC":>7}'
               f'{"AUC | score":>13}' + ''.join(
