@@ -139,7 +139,8 @@ def test_tool_runs_the_probes(tiny_neu, tmp_path, capsys):
     """At IoU 0 a kept box is tight when it is the first on a truth of its
     class, so both kinds exist."""
     out = run_tool(tiny_neu, tmp_path, capsys, iou=0)
-    rows = {line.split('  ')[0]: line for line in out[3:]}
+    table_end = out.index('')
+    rows = {line.split('  ')[0]: line for line in out[3:table_end]}
     assert list(rows) == list(tightness.FEATURE_SETS)
     for name, parts in tightness.FEATURE_SETS.items():
         fields = rows[name][len(name):].split()
@@ -152,6 +153,12 @@ def test_tool_runs_the_probes(tiny_neu, tmp_path, capsys):
                  features=288 + 512)[p] for p in parts)
         # keeping every box gives the same precision whatever the probe
         assert fields[3:6] == rows['score'][len('score'):].split()[3:6]
+    # by class: the kept boxes of the classes add up to all
+    by_class = {line.split()[0]: line.split() for line in out[table_end + 4:]}
+    assert len(by_class) == 7
+    assert sum(int(by_class[c][1]) for c in by_class if c != 'all') == \
+        int(by_class['all'][1]) == round(float(out[0].split(': ')[1].split(
+        )[0]))
 
 
 def test_tool_fits_no_probe_without_both_kinds(tiny_neu, tmp_path, capsys):

@@ -343,6 +343,17 @@ def main(argv=None):
               f'{within:>13.3f}' + ''.join(
                   f'{f"{100 * p:.1f} / {100 * r:.1f}":>22}'
                   for _, p, r in keep_top(logits, tight, n_truths)))
+    # the last probe (all features) class by class
+    print(f'\nby class: how many kept, % tight, AUC of the score and of the '
+          f'"{name}" probe within the class')
+    header = f'{"class":<18}{"kept":>6}{"tight":>7}{"score":>7}{"probe":>7}'
+    print(header)
+    print('-' * len(header))
+    for c, (count, auc, score_auc, _) in enumerate(per_class):
+        pick = torch.ones_like(tight) if c == k else labels == c
+        share = 100 * tight[pick].float().mean() if count else float('nan')
+        print(f'{(dataset.metainfo["classes"] + ("all", ))[c]:<18}'
+              f'{count:>6}{share:>7.1f}{score_auc:>7.3f}{auc:>7.3f}')
 
 
 if __name__ == '__main__':
