@@ -38,19 +38,15 @@ This is a diagnostic and reads held-back labels: a probe fit on them is
 the most that these features could tell, not a method. Training never
 reads these annotations.
 """
-import argparse
 import os.path as osp
 import sys
 
 import torch
 import torch.nn.functional as F
 from mmdet.structures import DetDataSample
-from mmengine.config import DictAction
-from mmengine.registry import MODELS, init_default_scope
 from torchvision.ops import roi_align
 
 import dsym_mm  # noqa: F401  registers the package's modules
-from dsym_mm.apis import load_config
 from dsym_mm.models.detectors.dsym import captured_outputs
 from dsym_mm.models.utils import first_hit_truths, same_class_ious
 
@@ -68,29 +64,13 @@ FEATURE_SETS = {
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('config', help='DSYM (semi-supervised) config')
-    parser.add_argument('checkpoint', help='DSYM or supervised checkpoint')
-    parser.add_argument(
-        '--gt-ann',
-        default='annotations/labeled_100.json',
-        help='COCO file (relative to the data root) holding the unlabeled '
-        "images' held-back annotations")
+    parser = quality.teacher_parser(__doc__.split('\n')[0])
     parser.add_argument('--iou', type=float, default=0.7,
                         help='a kept box is tight at this IoU or more')
     parser.add_argument('--scales', type=float, nargs='*',
                         default=(0.75, 1.25),
                         help='rescaled views the teacher also predicts on')
     parser.add_argument('--folds', type=int, default=5)
-    parser.add_argument('--batch-size', type=int, default=8)
-    parser.add_argument('--progress', type=float, default=0.5,
-                        help='training progress t/T passed to the filter')
-    parser.add_argument('--max-images', type=int, default=None)
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings')
     return parser.parse_args(argv)
 
 
@@ -260,12 +240,7 @@ def keep_top(scores, tight, n_truths, shares=(1., 0.9, 0.75, 0.5)):
 
 def main(argv=None):
     args = parse_args(argv)
-    cfg = load_config(args.config, args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmdet'))
-    model = MODELS.build(cfg.model)
-    quality.load_teacher(model, args.checkpoint)
-    model.eval()
-    model.pseudo_label_filter.train()  # track like training
+    cfg, model = quality.config_and_model(args)
     preprocess = model.data_preprocessor.data_preprocessor
     head = model.teacher.bbox_head
     if not hasattr(head, 'side_spreads_of'):

@@ -51,15 +51,32 @@ from dsym_mm.datasets import annotations_of_images
 from dsym_mm.models.utils import first_hit_truths
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+def teacher_parser(description: str) -> argparse.ArgumentParser:
+    """The arguments of the tools that run a DSYM config's teacher and
+    pseudo-label filter over its training images."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument('config', help='DSYM (semi-supervised) config')
     parser.add_argument('checkpoint', help='DSYM or supervised checkpoint')
     parser.add_argument(
         '--gt-ann',
         default='annotations/labeled_100.json',
         help='COCO file (relative to the data root) holding the scored '
-        "images' annotations (see --images)")
+        "images' annotations")
+    parser.add_argument('--batch-size', type=int, default=8)
+    parser.add_argument('--progress', type=float, default=0.5,
+                        help='training progress t/T passed to the filter')
+    parser.add_argument('--max-images', type=int, default=None)
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, e.g. '
+        'model.semi_train_cfg.pseudo_label_filter.min_thr=0.05')
+    return parser
+
+
+def parse_args(argv=None):
+    parser = teacher_parser(__doc__.split('\n')[0])
     parser.add_argument(
         '--images',
         choices=('unlabeled', 'labeled'),
@@ -67,11 +84,7 @@ def parse_args(argv=None):
         help="whose pseudo-labels: the config's unlabeled images (scored "
         "on held-back labels) or its labeled ones (on their own labels, "
         'which the supervised start was trained on)')
-    parser.add_argument('--batch-size', type=int, default=8)
-    parser.add_argument('--progress', type=float, default=0.5,
-                        help='training progress t/T passed to the filter')
     parser.add_argument('--iou', type=float, default=0.5)
-    parser.add_argument('--max-images', type=int, default=None)
     parser.add_argument(
         '--fuse-classes',
         type=int,
@@ -83,12 +96,6 @@ def parse_args(argv=None):
     parser.add_argument('--fuse-mode', choices=('weighted', 'union'),
                         default='weighted',
                         help='score-weighted mean or enclosing box')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, e.g. '
-        'model.semi_train_cfg.pseudo_label_filter.min_thr=0.05')
     return parser.parse_args(argv)
 
 
@@ -108,6 +115,20 @@ def images_with_annotations(cfg, gt_ann: str, images='unlabeled') -> str:
     out.close()
     return annotations_of_images(
         osp.join(root, part.ann_file), osp.join(root, gt_ann), out.name)
+
+
+def config_and_model(args):
+    """The config of ``args.config`` with ``args.cfg_options`` and its DSYM
+    model, in eval mode with ``args.checkpoint``'s teacher
+    (:func:`load_teacher`), its pseudo-label filter tracking its state as
+    in training."""
+    cfg = load_config(args.config, args.cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmdet'))
+    model = MODELS.build(cfg.model)
+    load_teacher(model, args.checkpoint)
+    model.eval()
+    model.pseudo_label_filter.train()
+    return cfg, model
 
 
 def scored_dataset(cfg, gt_ann: str, images='unlabeled'):
@@ -328,12 +349,8 @@ def print_shares(rows, columns, counts, width, total=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    cfg = load_config(args.config, args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmdet'))
-    model = MODELS.build(cfg.model)
-    load_teacher(model, args.checkpoint)
-    model.eval()
-    pl_filter = model.pseudo_label_filter.train()  # track like training
+    cfg, model = config_and_model(args)
+    pl_filter = model.pseudo_label_filter
     preprocess = model.data_preprocessor.data_preprocessor
 
     dataset = scored_dataset(cfg, args.gt_ann, args.images)
