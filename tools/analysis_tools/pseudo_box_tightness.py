@@ -20,8 +20,9 @@ could compute without labels (:func:`box_features`):
   its class is around it (best IoU with, and number of, the other
   candidates of its class);
 - ``spreads``: its four DFL side spreads relative to its size (YOLOv9);
-- ``views``: its best same-class IoU with the teacher's detections on the
-  mirrored view and on rescaled views (``--scales``);
+- ``views``: its best same-class IoU with the teacher's detections
+  scoring ``VIEW_SCORE_THR`` or more on the mirrored view and on rescaled
+  views (``--scales``);
 - ``features``: the teacher's neck features under the box, mean-pooled per
   level, and on P3 in a strip inside and one outside each side: what an
   IoU-prediction branch on the teacher would read.
@@ -34,8 +35,9 @@ the AUC, the AUC within quarters of each class's scores (what the set adds
 to the score that already chose the boxes), and the precision and recall
 at IoU ``--iou`` of keeping the boxes the probe ranks highest.
 
-This is a diagnostic and reads held-back labels: a probe fit on them is
-the most that these features could tell, not a method. Training never
+This is a diagnostic and reads held-back labels: a linear probe fit on
+the very kind of boxes it is scored on, an upper estimate of what a method
+could read from these features linearly, not a method. Training never
 reads these annotations.
 """
 import os.path as osp
@@ -53,6 +55,9 @@ from dsym_mm.models.utils import first_hit_truths, same_class_ious
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 import pseudo_label_quality as quality  # noqa: E402
 
+# the other views' detections that count (as flip_agreement.score_thr in
+# the flip-agreement rows)
+VIEW_SCORE_THR = 0.1
 FEATURE_SETS = {
     'score': ('score', ),
     'score + box': ('score', 'box'),
@@ -286,7 +291,7 @@ def main(argv=None):
                 rows['views'].append(
                     torch.stack([
                         best_same_class_iou(kept, view[i][
-                            view[i].scores >= 0.1]) for view in others
+                            view[i].scores >= VIEW_SCORE_THR]) for view in others
                     ], 1))
                 rows['features'].append(
                     pooled_features(neck[0], i, kept.bboxes, strides))
