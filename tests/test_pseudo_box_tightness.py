@@ -53,6 +53,45 @@ def test_box_features_by_hand():
                           torch.tensor([0.1, 0.2, 0.2, 0.1]).log())
 
 
+def test_vote_features_by_hand():
+    kept = InstanceData(
+        bboxes=torch.tensor([[0., 0., 20., 10.], [50., 50., 60., 60.]]),
+        labels=torch.tensor([0, 0]),
+        scores=torch.tensor([0.6, 0.5]))
+    dense = InstanceData(
+        bboxes=torch.tensor([
+            [0., 0., 20., 10.],  # the first box itself
+            [0., 0., 20., 12.],  # IoU 200 / 240, bottom 2 px lower
+            [0., 0., 20., 10.],  # the other class: no vote
+            [0., 0., 10., 10.],  # IoU 0.5: votes
+            [0., 0., 8., 10.],  # IoU 0.4: no vote
+        ]),
+        labels=torch.tensor([0, 0, 1, 0, 0]),
+        scores=torch.tensor([0.6, 0.3, 0.9, 0.3, 0.9]))
+    votes = tightness.vote_features(kept, dense)
+    assert votes.shape == (2, 7)
+    first, second = votes
+    assert torch.isclose(first[0], torch.tensor(4.).log())  # 1 + 3 voters
+    assert torch.isclose(first[1], torch.tensor(1.2 / 0.6))
+    assert torch.isclose(first[2], torch.tensor(
+        (0.6 + 0.3 * 200 / 240 + 0.3 * 0.5) / 1.2))
+    # left and top agree; right: offsets 0, 0, -10 px of 20 with weights
+    # 0.5, 0.25, 0.25; bottom: 0, 2, 0 px of 10
+    right = torch.tensor([0., 0., -0.5])
+    bottom = torch.tensor([0., 0.2, 0.])
+    w = torch.tensor([0.5, 0.25, 0.25])
+
+    def spread(x):
+        return (w * (x - (w * x).sum())**2).sum().sqrt()
+
+    assert torch.allclose(first[3:], torch.stack(
+        [torch.tensor(0.), torch.tensor(0.), spread(right),
+         spread(bottom)]), atol=1e-6)
+    assert torch.equal(second, torch.zeros(7))  # no voter, not even itself
+    assert torch.equal(
+        tightness.vote_features(kept, dense[:0]), torch.zeros(2, 7))
+
+
 def test_probes_find_a_signal_out_of_sample_and_not_a_noise():
     torch.manual_seed(0)
     n = 400
@@ -111,6 +150,31 @@ def test_rescaled_views_come_back_to_the_view_pixels():
     assert max(h.bboxes.max() for h in half) > 128
 
 
+def test_dense_predictions_hold_the_detections_before_their_nms():
+    torch.manual_seed(0)
+    model = build_model()
+    own = model.teacher_test_cfg
+    samples = [
+        DetDataSample(
+            metainfo=dict(
+                img_shape=(256, 256),
+                ori_shape=(200, 200),
+                scale_factor=(1.28, 1.28),
+                batch_input_shape=(256, 256)))
+    ]
+    inputs = torch.rand(1, 3, 256, 256)
+    with torch.no_grad():
+        plain = model.teacher_view_predict(inputs, samples)[0]
+        dense = tightness.teacher_dense_predict(model, inputs, samples)[0]
+    assert model.teacher_test_cfg is own
+    plain = plain[plain.scores >= tightness.VOTE_SCORE_THR]
+    assert 0 < len(plain) < len(dense)
+    assert dense.scores.min() >= tightness.VOTE_SCORE_THR
+    # every detection is one of the dense boxes of its class
+    assert (tightness.same_class_ious(plain, dense).max(1).values >
+            0.9999).all()
+
+
 def run_tool(tiny_neu, tmp_path, capsys, iou):
     """The tool's printed lines from its first, for a random teacher on the
     six test images playing the unlabeled set, every candidate kept."""
@@ -150,7 +214,7 @@ def test_tool_runs_the_probes(tiny_neu, tmp_path, capsys):
         # features 64 + 96 + 128 pooled and 8 x 64 strips
         assert dims == sum(
             dict(score=1, box=12, spreads=4, views=2,
-                 features=288 + 512)[p] for p in parts)
+                 features=288 + 512, votes=7)[p] for p in parts)
         # keeping every box gives the same precision whatever the probe
         assert fields[3:6] == rows['score'][len('score'):].split()[3:6]
     # by class: the kept boxes of the classes add up to all

@@ -25,7 +25,13 @@ could compute without labels (:func:`box_features`):
   views (``--scales``);
 - ``features``: the teacher's neck features under the box, mean-pooled per
   level, and on P3 in a strip inside and one outside each side: what an
-  IoU-prediction branch on the teacher would read.
+  IoU-prediction branch on the teacher would read;
+- ``votes``: how well the teacher's dense predictions before NMS agree
+  with the box (PseCo's positive-proposal consistency voting, Li et al.,
+  ECCV 2022): of the same-class boxes scoring ``VOTE_SCORE_THR`` or more
+  that overlap it at IoU 0.5 or more, how many, their summed score over
+  the box's, their score-weighted mean IoU with it, and the score-weighted
+  spread of each of their sides relative to the box's size.
 
 For each feature set an L2-regularised logistic regression predicts
 tightness; images are split into ``--folds`` folds, each fold's boxes are
@@ -40,12 +46,14 @@ the very kind of boxes it is scored on, an upper estimate of what a method
 could read from these features linearly, not a method. Training never
 reads these annotations.
 """
+import copy
 import os.path as osp
 import sys
 
 import torch
 import torch.nn.functional as F
 from mmdet.structures import DetDataSample
+from mmengine.config import ConfigDict
 from torchvision.ops import roi_align
 
 import dsym_mm  # noqa: F401  registers the package's modules
@@ -58,13 +66,18 @@ import pseudo_label_quality as quality  # noqa: E402
 # the other views' detections that count (as flip_agreement.score_thr in
 # the flip-agreement rows)
 VIEW_SCORE_THR = 0.1
+# the dense predictions that vote on a kept box, and the overlap that makes
+# one a voter
+VOTE_SCORE_THR = 0.05
+VOTE_IOU_THR = 0.5
 FEATURE_SETS = {
     'score': ('score', ),
     'score + box': ('score', 'box'),
     'score + box + spreads': ('score', 'box', 'spreads'),
     'score + box + views': ('score', 'box', 'views'),
     'score + box + features': ('score', 'box', 'features'),
-    'all': ('score', 'box', 'spreads', 'views', 'features'),
+    'score + box + votes': ('score', 'box', 'votes'),
+    'all': ('score', 'box', 'spreads', 'views', 'features', 'votes'),
 }
 
 
@@ -102,6 +115,48 @@ def teacher_rescaled_predict(model, batch_inputs, batch_data_samples,
         other.bboxes = other.bboxes / other.bboxes.new_tensor(
             [sx, sy, sx, sy])
     return found
+
+
+def teacher_dense_predict(model, batch_inputs, batch_data_samples):
+    """The teacher's boxes before NMS on the batch's view: every prior's
+    box for every class it scores ``VOTE_SCORE_THR`` or more (an NMS at
+    IoU 1 suppresses nothing), in the view's pixels."""
+    own = model.teacher_test_cfg
+    dense = ConfigDict(
+        copy.deepcopy(own or model.teacher.bbox_head.test_cfg))
+    dense.merge(
+        dict(score_thr=VOTE_SCORE_THR, multi_label=True, max_per_img=100000,
+             nms=dict(iou_threshold=1.0)))
+    model.teacher_test_cfg = dense
+    try:
+        return model.teacher_view_predict(batch_inputs, batch_data_samples)
+    finally:
+        model.teacher_test_cfg = own
+
+
+def vote_features(kept, dense):
+    """The ``votes`` features of the ``kept`` boxes from the ``dense``
+    predictions (see the module's docstring), (n, 7): log(1 + voters),
+    voters' summed score over the box's, their score-weighted mean IoU
+    with the box, and the four sides' score-weighted spreads over the
+    box's width or height (0 without voters)."""
+    b = kept.bboxes
+    if not len(b) or not len(dense):
+        return b.new_zeros(len(b), 7)
+    ious = same_class_ious(kept, dense)
+    weights = dense.scores[None] * (ious >= VOTE_IOU_THR)  # (n, m)
+    total = weights.sum(1).clamp(min=1e-6)
+    mean_iou = (weights * ious).sum(1) / total
+    size = torch.stack([b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]] * 2,
+                       1).clamp(min=1)
+    offsets = (dense.bboxes[None] - b[:, None]) / size[:, None]  # (n, m, 4)
+    w = (weights / total[:, None])[..., None]
+    mean = (w * offsets).sum(1, keepdim=True)
+    spread = (w * (offsets - mean)**2).sum(1).sqrt()
+    return torch.cat([
+        torch.stack([(weights > 0).sum(1).float().log1p(),
+                     weights.sum(1) / kept.scores, mean_iou], 1), spread
+    ], 1)
 
 
 def best_same_class_iou(boxes, others):
@@ -257,7 +312,7 @@ def main(argv=None):
         args.max_images, len(dataset))
     k = len(dataset.metainfo['classes'])
     rows = {name: [] for name in ('score', 'box', 'spreads', 'views',
-                                  'features')}
+                                  'features', 'votes')}
     tight, labels, groups, n_truths = [], [], [], 0
     with torch.no_grad():
         for data in quality.shuffled_batches(dataset, n, args.batch_size,
@@ -272,6 +327,7 @@ def main(argv=None):
                 teacher_rescaled_predict(model, inputs, samples, s)
                 for s in args.scales
             ]
+            dense = teacher_dense_predict(model, inputs, samples)
             for i, (sample, cand, keep) in enumerate(
                     zip(samples, candidates, masks)):
                 kept, _ = model.split_candidates(cand, keep)
@@ -295,6 +351,7 @@ def main(argv=None):
                     ], 1))
                 rows['features'].append(
                     pooled_features(neck[0], i, kept.bboxes, strides))
+                rows['votes'].append(vote_features(kept, dense[i]))
     features = {name: torch.cat(v).float() for name, v in rows.items()}
     tight, labels, groups = (torch.cat(v) for v in (tight, labels, groups))
     scores = features['score'][:, 0]
