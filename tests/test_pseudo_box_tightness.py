@@ -125,17 +125,22 @@ def build_model():
     return MODELS.build(cfg.model).eval()
 
 
-def test_rescaled_views_come_back_to_the_view_pixels():
-    torch.manual_seed(0)
-    model = build_model()
-    samples = [
+def view_samples(n):
+    """``n`` samples of 200 px images seen at 256 px."""
+    return [
         DetDataSample(
             metainfo=dict(
                 img_shape=(256, 256),
                 ori_shape=(200, 200),
                 scale_factor=(1.28, 1.28),
-                batch_input_shape=(256, 256))) for _ in range(2)
+                batch_input_shape=(256, 256))) for _ in range(n)
     ]
+
+
+def test_rescaled_views_come_back_to_the_view_pixels():
+    torch.manual_seed(0)
+    model = build_model()
+    samples = view_samples(2)
     inputs = torch.rand(2, 3, 256, 256)
     with torch.no_grad():
         plain = model.teacher_view_predict(inputs, samples)
@@ -154,14 +159,7 @@ def test_dense_predictions_hold_the_detections_before_their_nms():
     torch.manual_seed(0)
     model = build_model()
     own = model.teacher_test_cfg
-    samples = [
-        DetDataSample(
-            metainfo=dict(
-                img_shape=(256, 256),
-                ori_shape=(200, 200),
-                scale_factor=(1.28, 1.28),
-                batch_input_shape=(256, 256)))
-    ]
+    samples = view_samples(1)
     inputs = torch.rand(1, 3, 256, 256)
     with torch.no_grad():
         plain = model.teacher_view_predict(inputs, samples)[0]

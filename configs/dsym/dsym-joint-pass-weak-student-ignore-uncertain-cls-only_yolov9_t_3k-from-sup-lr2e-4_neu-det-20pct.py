@@ -6,7 +6,6 @@
 _base_ = './dsym-joint-pass-weak-student-ignore-uncertain_yolov9_t_3k-from-sup-lr2e-4_neu-det-20pct.py'
 
 model = dict(
-    detector=dict(
-        train_cfg=dict(
-            assigner=dict(type='ScoreWeightedTaskAlignedAssigner'))),
+    detector=dict(train_cfg=dict(assigner=dict(
+        type='ScoreWeightedTaskAlignedAssigner'))),
     semi_train_cfg=dict(pseudo_box_weight=0.))
