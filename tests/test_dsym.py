@@ -897,9 +897,10 @@ def test_oracle_pseudo_labels_are_the_student_views_annotations(
     assert losses['unsup_loss_cls'] > 0 and 'unsup_loss_consistency' in losses
 
 
+@pytest.mark.parametrize('oracle', [{}, dict(teacher_hits_only=True)])
 def test_oracle_says_when_the_unlabeled_images_carry_no_annotations(
-        tiny_neu):
-    model = build(tiny_cfg(tiny_neu, ORACLE_CONFIG))
+        tiny_neu, oracle):
+    model = build(tiny_cfg(tiny_neu, ORACLE_CONFIG, oracle=oracle))
     sample = view_sample(np.eye(3, dtype=np.float32))
     del sample.gt_instances
     sample.set_metainfo(dict(img_path='crazing_3.jpg'))

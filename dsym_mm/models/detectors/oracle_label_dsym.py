@@ -151,27 +151,18 @@ class OracleLabelDSYM(DSYM):
         ``oracle_keep``; with ``teacher_false_positives``, followed by the
         real teacher's detections (``oracle_keep`` False), each with
         ``matches_annotation``. ``from_annotation`` tells them apart. With
-        ``teacher_hits_only``, the teacher's detections alone."""
+        ``teacher_hits_only``, the teacher's detections alone, each with
+        ``oracle_keep`` (see :meth:`judged_candidates`)."""
         found = [None] * len(batch_data_samples)
         if self.oracle_false_positives or self.oracle_hits_only:
             found = super().teacher_predict(batch_inputs, batch_data_samples,
                                             **kwargs)
+        if self.oracle_hits_only:
+            return self.judged_candidates(found, batch_inputs,
+                                          batch_data_samples)
         detections = []
         for data_sample, teacher in zip(batch_data_samples, found):
-            gt = data_sample.get('gt_instances')
-            if gt is None or 'bboxes' not in gt:
-                raise ValueError(
-                    f'{type(self).__name__} reads the annotations of the '
-                    'unlabeled images, and the teacher view of '
-                    f'{data_sample.get("img_path", "an image")} has none: '
-                    'load them with mmdet.LoadAnnotations in the unlabeled '
-                    'pipeline')
-            if self.oracle_hits_only:  # the judge reads gt in the masks
-                detections.append(
-                    self._teacher_candidates(
-                        teacher,
-                        torch.zeros_like(teacher.scores, dtype=torch.bool)))
-                continue
+            gt = self._annotations(data_sample)
             bboxes = get_box_tensor(gt.bboxes).float()
             labels = gt.labels
             draws = bboxes.new_tensor([
@@ -196,12 +187,25 @@ class OracleLabelDSYM(DSYM):
                      self._teacher_candidates(teacher, matches)]))
         return detections
 
+    def _annotations(self, data_sample) -> InstanceData:
+        """The annotations of a teacher view, or an error naming the image
+        when its pipeline did not load them."""
+        gt = data_sample.get('gt_instances')
+        if gt is None or 'bboxes' not in gt:
+            raise ValueError(
+                f'{type(self).__name__} reads the annotations of the '
+                'unlabeled images, and the teacher view of '
+                f'{data_sample.get("img_path", "an image")} has none: '
+                'load them with mmdet.LoadAnnotations in the unlabeled '
+                'pipeline')
+        return gt
+
     @staticmethod
     def _teacher_candidates(teacher: InstanceData,
                             matches: torch.Tensor) -> InstanceData:
-        """The real teacher's detections with the oracle's fields: never
-        kept by the oracle's draw, not annotations, ``matches_annotation``
-        as given."""
+        """The real teacher's detections with the oracle's fields: not kept
+        (``oracle_keep`` False, until the judge marks its hits), not
+        annotations, ``matches_annotation`` as given."""
         return InstanceData(
             bboxes=teacher.bboxes,
             labels=teacher.labels,
@@ -210,24 +214,46 @@ class OracleLabelDSYM(DSYM):
             from_annotation=torch.zeros_like(matches),
             matches_annotation=matches)
 
+    def judged_candidates(
+            self, found: List[InstanceData], batch_inputs: torch.Tensor,
+            batch_data_samples: SampleList) -> List[InstanceData]:
+        """The judge of ``teacher_hits_only``: the teacher's detections
+        ``found``, ``oracle_keep`` set on the ``pseudo_label_filter``'s
+        picks that hit an annotation of the view (in score order, each a
+        free annotation of its class at IoU ``match_iou`` or more:
+        :func:`first_hit_truths`); with ``hit_extents='annotation'``, the
+        hits at the boxes of the annotations they hit."""
+        it, max_iters = self.current_iter()
+        picked, _ = super().pseudo_label_masks(found, batch_inputs,
+                                               batch_data_samples,
+                                               it / max_iters)
+        judged = []
+        for teacher, pick, sample in zip(found, picked, batch_data_samples):
+            gt = self._annotations(sample)
+            index = pick.nonzero().flatten()
+            index = index[teacher.scores[index].argsort(descending=True)]
+            gt_boxes = get_box_tensor(gt.bboxes).float()
+            truths = first_hit_truths(teacher.bboxes[index],
+                                      teacher.labels[index], gt_boxes,
+                                      gt.labels, self.oracle_match_iou)
+            hits = index[truths >= 0]
+            candidates = self._teacher_candidates(
+                teacher, torch.zeros_like(pick))
+            candidates.oracle_keep[hits] = True
+            if self.oracle_true_extents:
+                bboxes = teacher.bboxes.clone()
+                bboxes[hits] = gt_boxes[truths[truths >= 0]].to(bboxes)
+                candidates.bboxes = bboxes
+            judged.append(candidates)
+        return judged
+
     def pseudo_label_masks(self, candidates: List[InstanceData],
                            batch_inputs: torch.Tensor,
                            batch_data_samples: SampleList, progress: float):
-        """The annotations the oracle keeps, and with
-        ``teacher_false_positives`` the filter's picks from the teacher's
-        detections that match no annotation; with ``teacher_hits_only``, the
-        filter's picks that are hits on the view's annotations (with
-        ``hit_extents='annotation'``, the hits' boxes are set to the
-        annotations they hit, in place)."""
-        if self.oracle_hits_only:
-            picked, _ = super().pseudo_label_masks(candidates, batch_inputs,
-                                                   batch_data_samples,
-                                                   progress)
-            return [
-                self._hits(cand, pick, sample.gt_instances)
-                for cand, pick, sample in zip(candidates, picked,
-                                              batch_data_samples)
-            ], None
+        """The candidates the oracle keeps (the annotations of its draw, or
+        the judge's hits), and with ``teacher_false_positives`` the
+        filter's picks from the teacher's detections that match no
+        annotation."""
         masks = [c.oracle_keep.clone() for c in candidates]
         if self.oracle_false_positives:
             teacher = [c[~c.from_annotation] for c in candidates]
@@ -238,25 +264,6 @@ class OracleLabelDSYM(DSYM):
                                              teacher):
                 mask[~cand.from_annotation] = pick & ~det.matches_annotation
         return masks, None
-
-    def _hits(self, candidates: InstanceData, picked: torch.Tensor,
-              gt: InstanceData) -> torch.Tensor:
-        """``picked`` less the picks that are no hit on ``gt``; with
-        ``hit_extents='annotation'`` the hits move to the truths they hit."""
-        index = picked.nonzero().flatten()
-        index = index[candidates.scores[index].argsort(descending=True)]
-        gt_boxes = get_box_tensor(gt.bboxes).float()
-        truths = first_hit_truths(candidates.bboxes[index],
-                                  candidates.labels[index], gt_boxes,
-                                  gt.labels, self.oracle_match_iou)
-        hit = truths >= 0
-        if self.oracle_true_extents:
-            bboxes = candidates.bboxes.clone()
-            bboxes[index[hit]] = gt_boxes[truths[hit]].to(bboxes)
-            candidates.bboxes = bboxes
-        keep = torch.zeros_like(picked)
-        keep[index[hit]] = True
-        return keep
 
     def split_candidates(self, candidates: InstanceData,
                          keep: torch.Tensor) -> Tuple[InstanceData, ...]:
