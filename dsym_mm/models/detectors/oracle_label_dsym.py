@@ -236,13 +236,13 @@ class OracleLabelDSYM(DSYM):
             truths = first_hit_truths(teacher.bboxes[index],
                                       teacher.labels[index], gt_boxes,
                                       gt.labels, self.oracle_match_iou)
-            hits = index[truths >= 0]
+            hit = truths >= 0
             candidates = self._teacher_candidates(
                 teacher, torch.zeros_like(pick))
-            candidates.oracle_keep[hits] = True
+            candidates.oracle_keep[index[hit]] = True
             if self.oracle_true_extents:
                 bboxes = teacher.bboxes.clone()
-                bboxes[hits] = gt_boxes[truths[truths >= 0]].to(bboxes)
+                bboxes[index[hit]] = gt_boxes[truths[hit]].to(bboxes)
                 candidates.bboxes = bboxes
             judged.append(candidates)
         return judged
