@@ -15,7 +15,7 @@ from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
 from mmengine.structures import InstanceData
 
-from dsym_mm.apis import load_config
+from dsym_mm.apis import check_checkpoint_matches, load_config
 from dsym_mm.engine import to_channels_last, trains_channels_last
 from dsym_mm.registry import MODELS
 
@@ -405,6 +405,33 @@ def test_flip_fusion_rows_change_only_the_teachers_second_view():
         assert 'teacher_flip_fusion' not in base.model.semi_train_cfg
         assert cfg.model.semi_train_cfg.pop('teacher_flip_fusion') == dict(
             iou_thr=0.55)
+        assert_same_run(cfg, base, name)
+
+
+PARTNER_ROWS = sorted(
+    osp.basename(p) for p in CONFIGS if '-partner_' in osp.basename(p))
+
+
+def test_partner_rows_add_a_published_second_detector_and_nothing_else():
+    """``...-partner_*`` is its row without the suffix plus
+    ``teacher_partner``: a published supervised start of the same split
+    from another seed, which fits the row's detector."""
+    assert PARTNER_ROWS
+    for name in PARTNER_ROWS:
+        cfg = config_of(osp.join(REPO, 'configs', 'dsym', name))
+        base = config_of(
+            osp.join(REPO, 'configs', 'dsym',
+                     name.replace('-partner_', '_')))
+        partner = cfg.model.semi_train_cfg.pop('teacher_partner')
+        assert partner.iou_thr == 0.55
+        split = name.rsplit('-', 1)[1][:-len('.py')]
+        start = base.model.detector.init_cfg.checkpoint
+        assert split in start and re.fullmatch(
+            r'checkpoints/' + re.escape(osp.basename(start).rsplit('-', 1)[0])
+            + r'_seed\d+-[0-9a-f]{8}\.pth', partner.checkpoint), name
+        init_default_scope(cfg.default_scope)
+        detector = MODELS.build(copy.deepcopy(base.model.detector))
+        check_checkpoint_matches(detector, osp.join(REPO, partner.checkpoint))
         assert_same_run(cfg, base, name)
 
 

@@ -16,6 +16,7 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 from mmengine.structures import InstanceData
 
+from dsym_mm.apis import CheckpointMismatchError
 from dsym_mm.models import (ClassAdaptiveThresholdFilter,
                             ClassFrequencyThresholdFilter)
 from dsym_mm.models.detectors.dsym import captured_outputs
@@ -636,6 +637,88 @@ def test_teacher_flip_fusion_in_a_train_step(tiny_neu):
     fused = [fuse_two_views(*views, 0.55) for views in zip(*calls)]
     assert losses['unsup_num_candidates'] == sum(map(len, fused))
     assert sum(map(len, calls[1])) > 0
+
+
+def partner_checkpoint(cfg, path) -> dict:
+    """A supervised checkpoint of the config's detector, randomly
+    initialised with its own seed, at ``path``; returns its state."""
+    init_default_scope(cfg.default_scope)
+    torch.manual_seed(1)
+    detector = MODELS.build(cfg.model.detector)
+    detector.init_weights()
+    state = detector.state_dict()
+    torch.save(dict(state_dict=state), path)
+    return state
+
+
+def test_teacher_partner_fuses_a_frozen_second_detector(tiny_neu, tmp_path):
+    """The partner loads its checkpoint, stays frozen and in eval mode
+    through a real step, and the step's candidates are the teacher's
+    detections fused with the partner's on the same view."""
+    path = str(tmp_path / 'partner.pth')
+    cfg = tiny_cfg(tiny_neu, pseudo_label_filter=KEEP_ALL)
+    state = partner_checkpoint(cfg, path)
+    cfg.model.semi_train_cfg.teacher_partner = dict(checkpoint=path,
+                                                    iou_thr=0.55)
+    model = build(cfg)
+    partner = model.teacher_partner
+    for name, value in partner.state_dict().items():
+        torch.testing.assert_close(value, state[name], msg=name)
+    teacher = model.teacher.state_dict()  # the partner is not the teacher
+    assert not all(torch.equal(v, teacher[k]) for k, v in state.items())
+    assert not any(p.requires_grad for p in partner.parameters())
+    set_iter(5)
+    calls = []
+    view_predict = model.teacher_view_predict
+
+    def counted(*args, **kwargs):
+        calls.append((kwargs.get('detector'), view_predict(*args, **kwargs)))
+        return calls[-1][1]
+
+    model.teacher_view_predict = counted
+    losses = train_step(model, first_batch(cfg))
+    assert all(torch.isfinite(v) for v in losses.values())
+    assert [detector for detector, _ in calls] == [None, partner]
+    assert not partner.training and model.student.training
+    fused = [
+        fuse_two_views(own, other, 0.55)
+        for own, other in zip(calls[0][1], calls[1][1])
+    ]
+    assert losses['unsup_num_candidates'] == sum(map(len, fused))
+    for name, value in partner.state_dict().items():
+        torch.testing.assert_close(value, state[name], msg=name)
+
+
+@pytest.mark.parametrize('partner,message', [
+    (dict(iou_thr=0.55), r"teacher_partner needs .*\['checkpoint'\] missing"),
+    (dict(checkpoint='x.pth', iou_thr=0.55, flip=True), 'keep one of them'),
+], ids=['no-checkpoint', 'with-flip-fusion'])
+def test_teacher_partner_names_what_is_wrong(tiny_neu, partner, message):
+    extra = {}
+    if partner.pop('flip', False):
+        extra['teacher_flip_fusion'] = dict(iou_thr=0.55)
+    with pytest.raises(ValueError, match=message):
+        build(tiny_cfg(tiny_neu, teacher_partner=partner, **extra))
+
+
+@pytest.mark.parametrize('checkpoint', ['missing', 'whole model'])
+def test_teacher_partner_names_a_checkpoint_that_does_not_fit(
+        tiny_neu, tmp_path, checkpoint):
+    """A missing file, or a checkpoint of another model (here a whole DSYM
+    model's, whose keys start with ``student.``), stops the training's
+    initialisation with the field's name; building the model does not need
+    the file (a test run loads a whole checkpoint)."""
+    path = str(tmp_path / 'partner.pth')
+    cfg = tiny_cfg(tiny_neu,
+                   teacher_partner=dict(checkpoint=path, iou_thr=0.55))
+    if checkpoint == 'whole model':
+        torch.save(dict(state_dict=build(tiny_cfg(tiny_neu)).state_dict()),
+                   path)
+    init_default_scope(cfg.default_scope)
+    model = MODELS.build(cfg.model)
+    with pytest.raises((FileNotFoundError, CheckpointMismatchError),
+                       match='semi_train_cfg.teacher_partner.checkpoint: '):
+        model.init_weights()
 
 
 def test_teacher_boxes_are_not_clipped_to_the_original_image(tiny_neu):

@@ -23,7 +23,8 @@ and in no kept one, where the student learns no background. With a YOLOv9
 teacher, a last table asks whether the spread of the DFL side distributions
 tells the kept pseudo-labels that miss from the hits (see
 ``relative_side_spread`` and ``rank_auc``; not with fused boxes, from
-``--fuse-classes`` or ``semi_train_cfg.teacher_flip_fusion``). The
+``--fuse-classes``, ``semi_train_cfg.teacher_flip_fusion`` or
+``teacher_partner``, whose checkpoint loads unless ``checkpoint`` has it). The
 localisation errors are split by how they lie against their class's
 truths (``extent_kinds``); ``--fuse-classes`` merges the overlapping kept
 boxes of those classes (``fuse_overlapping``) before they are scored, to
@@ -162,6 +163,10 @@ def load_teacher(model, checkpoint: str) -> None:
         load_state_dict(model, state, strict=False)
     else:  # a supervised checkpoint of the detector
         load_state_dict(model.teacher, state, strict=True)
+    partner = getattr(model, 'teacher_partner', None)
+    if partner is not None and not any(
+            k.startswith('teacher_partner.') for k in state):
+        partner.init_weights()  # semi_train_cfg.teacher_partner.checkpoint
 
 
 def ignored_areas(kept, ignored, truths, height, width, grid=64):
@@ -369,7 +374,7 @@ def main(argv=None):
     # the kept boxes' label, hit, score and relative side spread (fused
     # boxes have none)
     with_spreads = hasattr(model.teacher.bbox_head, 'side_spreads_of') \
-        and not args.fuse_classes and model.teacher_flip_fusion is None
+        and not args.fuse_classes and model.teacher_fusion is None
     kept_rows = []
     # every candidate and truth, per image, for the teacher's AP
     detections, truths = [], []

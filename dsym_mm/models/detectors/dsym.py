@@ -16,6 +16,8 @@ from mmengine.logging import MessageHub
 from mmengine.structures import InstanceData
 from torch.nn.modules.batchnorm import _BatchNorm
 
+from dsym_mm.apis.checkpoint_check import (CheckpointMismatchError,
+                                           check_checkpoint_matches)
 from dsym_mm.registry import MODELS, TASK_UTILS
 from ..pseudo_label_filters import per_class_filters
 from ..utils import fuse_two_views, same_class_ious
@@ -154,7 +156,9 @@ class DSYM(SemiBaseDetector):
     0.7))``, so that pseudo-labels need not share the evaluation's NMS),
     ``flip_agreement`` (e.g. ``dict(iou_thr=0.7, score_thr=0.1)``: see
     :meth:`flip_agreement_masks`), ``teacher_flip_fusion`` (e.g.
-    ``dict(iou_thr=0.55)``: see :meth:`teacher_predict`).
+    ``dict(iou_thr=0.55)``) and ``teacher_partner`` (e.g.
+    ``dict(checkpoint='work_dirs/.../epoch_100.pth', iou_thr=0.55)``): see
+    :meth:`teacher_predict`.
     Any MMDet/MMYOLO detector with a dense head can be the ``detector``.
     """
 
@@ -234,6 +238,24 @@ class DSYM(SemiBaseDetector):
                     'semi_train_cfg.teacher_flip_fusion already scores the '
                     "teacher's boxes by whether the mirrored view finds "
                     'them: remove flip_agreement or teacher_flip_fusion')
+        self.teacher_partner = None
+        partner = self.semi_train_cfg.get('teacher_partner', None)
+        if partner is not None:
+            missing = {'checkpoint', 'iou_thr'} - set(partner)
+            if missing:
+                raise ValueError(
+                    'semi_train_cfg.teacher_partner needs checkpoint and '
+                    f'iou_thr; {sorted(missing)} missing')
+            if self.teacher_flip_fusion is not None:
+                raise ValueError(
+                    'semi_train_cfg.teacher_partner and teacher_flip_fusion '
+                    "both fuse a second set of the teacher's detections: "
+                    'keep one of them')
+            partner_cfg = copy.deepcopy(detector)
+            partner_cfg['init_cfg'] = dict(
+                type='Pretrained', checkpoint=partner['checkpoint'])
+            self.teacher_partner = MODELS.build(partner_cfg)
+            self.freeze(self.teacher_partner)
         if self.student_pass not in ('separate', 'joint'):
             raise ValueError("semi_train_cfg.student_pass must be 'separate' "
                              f"or 'joint', not {self.student_pass!r}")
@@ -256,7 +278,27 @@ class DSYM(SemiBaseDetector):
         never its own batches' (the runner calls ``model.train()``)."""
         super().train(mode)
         self.teacher.eval()
+        if self.teacher_partner is not None:
+            self.teacher_partner.eval()
         return self
+
+    def init_weights(self) -> None:
+        """MMEngine's initialisation, once ``teacher_partner``'s checkpoint
+        is known to fit it (its weights load as its ``Pretrained``
+        init_cfg, which would only warn about a checkpoint of another
+        model; a checkpoint of the whole DSYM model, as when resuming or
+        testing, brings them too)."""
+        if self.teacher_partner is not None:
+            path = self.semi_train_cfg.teacher_partner.checkpoint
+            try:
+                check_checkpoint_matches(self.teacher_partner, path)
+            except (FileNotFoundError, CheckpointMismatchError) as error:
+                raise type(error)(
+                    f'semi_train_cfg.teacher_partner.checkpoint: {error} '
+                    '(it takes a supervised checkpoint of the same detector, '
+                    'e.g. tools/train.py with another randomness.seed)'
+                ) from error
+        super().init_weights()
 
     @property
     def burn_in_iters(self) -> int:
@@ -282,6 +324,15 @@ class DSYM(SemiBaseDetector):
         see :meth:`teacher_predict`."""
         cfg = self.semi_train_cfg.get('teacher_flip_fusion', None)
         return None if cfg is None else ConfigDict(cfg)
+
+    @property
+    def teacher_fusion(self) -> Optional[ConfigDict]:
+        """``semi_train_cfg.teacher_flip_fusion`` or ``teacher_partner``,
+        whichever is set (the model refuses both), or None: the teacher's
+        detections are then fused with a second set (see
+        :meth:`teacher_predict`)."""
+        cfg = self.semi_train_cfg.get('teacher_partner', None)
+        return self.teacher_flip_fusion if cfg is None else ConfigDict(cfg)
 
     @property
     def score_weighted_pseudo_labels(self) -> bool:
@@ -517,27 +568,39 @@ class DSYM(SemiBaseDetector):
                         batch_data_samples: SampleList,
                         with_side_spreads: bool = False) -> List[InstanceData]:
         """The teacher's detections in the view's pixel coordinates
-        (:meth:`teacher_view_predict`).
+        (:meth:`teacher_view_predict`), fused with a second set of
+        detections of the same view when one is configured
+        (:func:`fuse_two_views`: a box that only one set has scores half,
+        so the pseudo-label filter ranks what both find first):
 
-        With ``semi_train_cfg.teacher_flip_fusion`` (e.g. ``dict(iou_thr=
-        0.55)``) the teacher also predicts on the horizontally mirrored
-        view, and the two views' detections, mirrored back, are fused
-        (:func:`fuse_two_views`): a box that only one view finds scores half.
-        The pseudo-label filter then ranks by the teacher's agreement with
-        itself, at one more teacher pass per batch.
+        * ``semi_train_cfg.teacher_flip_fusion`` (e.g. ``dict(iou_thr=
+          0.55)``): the teacher's own detections on the horizontally
+          mirrored view, mirrored back (test-time augmentation);
+        * ``semi_train_cfg.teacher_partner`` (e.g. ``dict(checkpoint=...,
+          iou_thr=0.55)``): a frozen second detector of the same
+          architecture, trained on the same labels from another seed
+          (a two-model ensemble; its errors differ from the teacher's).
+
+        Either costs one more forward pass per batch.
         """
-        fusion = self.teacher_flip_fusion
+        fusion = self.teacher_fusion
         if fusion is not None and with_side_spreads:
             raise ValueError(
                 'side spreads belong to single detections; '
-                'semi_train_cfg.teacher_flip_fusion fuses them')
+                'semi_train_cfg.teacher_flip_fusion and teacher_partner '
+                'fuse them')
         candidates = self.teacher_view_predict(batch_inputs,
                                                batch_data_samples,
                                                with_side_spreads)
         if fusion is None:
             return candidates
-        found = self.teacher_mirrored_predict(batch_inputs,
-                                              batch_data_samples)
+        if self.teacher_partner is not None:
+            found = self.teacher_view_predict(
+                batch_inputs, batch_data_samples,
+                detector=self.teacher_partner)
+        else:
+            found = self.teacher_mirrored_predict(batch_inputs,
+                                                  batch_data_samples)
         return [
             fuse_two_views(own, other, fusion.iou_thr)
             for own, other in zip(candidates, found)
@@ -562,8 +625,10 @@ class DSYM(SemiBaseDetector):
             self,
             batch_inputs: torch.Tensor,
             batch_data_samples: SampleList,
-            with_side_spreads: bool = False) -> List[InstanceData]:
-        """The teacher's detections on one view, in its pixel coordinates.
+            with_side_spreads: bool = False,
+            detector: Optional[nn.Module] = None) -> List[InstanceData]:
+        """The teacher's (or ``detector``'s) detections on one view, in its
+        pixel coordinates.
 
         MMYOLO's heads clip boxes to ``ori_shape`` even when they do not
         rescale, which would cut every box of a view larger than its image
@@ -582,7 +647,8 @@ class DSYM(SemiBaseDetector):
             view = DetDataSample(metainfo=data_sample.metainfo)
             view.set_metainfo(dict(ori_shape=data_sample.img_shape))
             views.append(view)
-        head = self.teacher.bbox_head
+        detector = self.teacher if detector is None else detector
+        head = detector.bbox_head
         if with_side_spreads and not hasattr(head, 'side_spreads_of'):
             raise ValueError(
                 f'{type(head).__name__} has no DFL box sides to measure the '
@@ -596,8 +662,7 @@ class DSYM(SemiBaseDetector):
                     stack.enter_context(captured_outputs(branch))
                     for branch in head.head_module.reg_preds
                 ]
-            results = self.teacher.predict(
-                batch_inputs, views, rescale=False)
+            results = detector.predict(batch_inputs, views, rescale=False)
         candidates = [r.pred_instances for r in results]
         if with_side_spreads:
             head.side_spreads_of(candidates, head_outs[0][0],
