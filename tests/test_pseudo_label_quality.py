@@ -183,6 +183,34 @@ def test_teacher_flip_fusion_in_the_tool(tiny_neu, tmp_path, capsys):
     assert kept['fused'] > kept['plain'] > 0
 
 
+def test_load_teacher_loads_the_partner_from_its_own_checkpoint(tmp_path):
+    """A supervised checkpoint fills the teacher; the partner then takes
+    ``semi_train_cfg.teacher_partner.checkpoint``, unless the checkpoint
+    is a whole DSYM model's, which holds the partner too."""
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs', 'dsym',
+                 'dsym_yolov9_t_3k-from-sup_neu-det-40pct.py'))
+    init_default_scope(cfg.default_scope)
+    states = {}
+    for name in ('teacher', 'partner'):
+        states[name] = MODELS.build(cfg.model.detector).state_dict()
+        torch.save({'state_dict': states[name]}, str(tmp_path / name))
+    cfg.model.detector.init_cfg = None
+    cfg.model.semi_train_cfg.teacher_partner = dict(
+        checkpoint=str(tmp_path / 'partner'), iou_thr=0.55)
+    model = MODELS.build(cfg.model)
+    quality.load_teacher(model, str(tmp_path / 'teacher'))
+    for name, module in (('teacher', model.teacher),
+                         ('partner', model.teacher_partner)):
+        for key, value in module.state_dict().items():
+            torch.testing.assert_close(value, states[name][key], msg=key)
+    whole = MODELS.build(cfg.model).state_dict()  # a random partner
+    torch.save({'state_dict': whole}, str(tmp_path / 'whole'))
+    quality.load_teacher(model, str(tmp_path / 'whole'))
+    for key, value in model.state_dict().items():
+        torch.testing.assert_close(value, whole[key], msg=key)
+
+
 def test_fuse_overlapping_by_hand():
     boxes = torch.tensor([
         [0., 0., 10., 10.],  # class 0: a chain of three ...

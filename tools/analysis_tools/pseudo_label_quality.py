@@ -24,8 +24,9 @@ teacher, a last table asks whether the spread of the DFL side distributions
 tells the kept pseudo-labels that miss from the hits (see
 ``relative_side_spread`` and ``rank_auc``; not with fused boxes, from
 ``--fuse-classes``, ``semi_train_cfg.teacher_flip_fusion`` or
-``teacher_partner``, whose checkpoint loads unless ``checkpoint`` has it). The
-localisation errors are split by how they lie against their class's
+``teacher_partner``; the partner's weights come from its own checkpoint
+unless the ``checkpoint`` argument, a whole DSYM checkpoint, holds them).
+The localisation errors are split by how they lie against their class's
 truths (``extent_kinds``); ``--fuse-classes`` merges the overlapping kept
 boxes of those classes (``fuse_overlapping``) before they are scored, to
 see what box fusion would make of them.
