@@ -689,21 +689,24 @@ def test_teacher_partner_fuses_a_frozen_second_detector(tiny_neu, tmp_path):
         torch.testing.assert_close(value, state[name], msg=name)
 
 
-@pytest.mark.parametrize('partner,message', [
-    (dict(iou_thr=0.55), r"teacher_partner needs .*\['checkpoint'\] missing"),
-    (dict(checkpoint='x.pth', iou_thr=0.55, flip=True), 'keep one of them'),
+@pytest.mark.parametrize('semi_train_cfg,message', [
+    (dict(teacher_partner=dict(iou_thr=0.55)),
+     r"teacher_partner needs .*\['checkpoint'\] missing"),
+    (dict(teacher_partner=dict(checkpoint='x.pth', iou_thr=0.55),
+          teacher_flip_fusion=dict(iou_thr=0.55)), 'keep one of them'),
 ], ids=['no-checkpoint', 'with-flip-fusion'])
-def test_teacher_partner_names_what_is_wrong(tiny_neu, partner, message):
-    extra = {}
-    if partner.pop('flip', False):
-        extra['teacher_flip_fusion'] = dict(iou_thr=0.55)
+def test_teacher_partner_names_what_is_wrong(tiny_neu, semi_train_cfg,
+                                             message):
     with pytest.raises(ValueError, match=message):
-        build(tiny_cfg(tiny_neu, teacher_partner=partner, **extra))
+        build(tiny_cfg(tiny_neu, **semi_train_cfg))
 
 
-@pytest.mark.parametrize('checkpoint', ['missing', 'whole model'])
+@pytest.mark.parametrize('checkpoint,error', [
+    ('missing', FileNotFoundError),
+    ('whole model', CheckpointMismatchError),
+])
 def test_teacher_partner_names_a_checkpoint_that_does_not_fit(
-        tiny_neu, tmp_path, checkpoint):
+        tiny_neu, tmp_path, checkpoint, error):
     """A missing file, or a checkpoint of another model (here a whole DSYM
     model's, whose keys start with ``student.``), stops the training's
     initialisation with the field's name; building the model does not need
@@ -716,7 +719,7 @@ def test_teacher_partner_names_a_checkpoint_that_does_not_fit(
                    path)
     init_default_scope(cfg.default_scope)
     model = MODELS.build(cfg.model)
-    with pytest.raises((FileNotFoundError, CheckpointMismatchError),
+    with pytest.raises(error,
                        match='semi_train_cfg.teacher_partner.checkpoint: '):
         model.init_weights()
 
